@@ -1,0 +1,6 @@
+"""ACES: the Arabic Corpus of Entities, Events and Stance."""
+
+from aces.record import Record, from_json, read_jsonl, to_json
+from aces.schema import CURRENT_VERSION
+
+__all__ = ["CURRENT_VERSION", "Record", "from_json", "read_jsonl", "to_json"]

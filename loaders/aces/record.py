@@ -1,0 +1,166 @@
+"""Typed document records: the one shape every ACES tool reads and writes.
+
+The JSON form is defined by ``schema/<version>/record.schema.json``; these structs mirror it so that
+``to_json(from_json(line))`` is the identity on canonical lines. Field order here is the key order on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import msgspec
+
+OffsetRun = tuple[int, int, int, int]
+"""``[clean_start, clean_length, raw_start, raw_length]``; see ``schema/*/record.schema.json``."""
+
+
+class Span(msgspec.Struct, frozen=True):
+    start: int
+    end: int
+    text: str
+
+
+class Segment(msgspec.Struct, frozen=True):
+    id: str
+    type: str
+    start: int
+    end: int
+
+
+class Mention(msgspec.Struct, frozen=True):
+    id: str
+    start: int
+    end: int
+    text: str
+    type: str
+    form: str
+
+
+class Cluster(msgspec.Struct, frozen=True):
+    id: str
+    name: str
+    type: str
+    mentions: tuple[str, ...]
+
+
+class Argument(msgspec.Struct, frozen=True):
+    role: str
+    ref: str
+
+
+class Epistemic(msgspec.Struct, frozen=True):
+    status: str
+    source: str | None = None
+
+
+class Event(msgspec.Struct, frozen=True):
+    id: str
+    type: str
+    trigger: Span
+    arguments: tuple[Argument, ...]
+    epistemic: Epistemic
+
+
+class AuthorHolder(msgspec.Struct, frozen=True, tag_field="kind", tag="author"):
+    """The writer of the document, speaking in the narrative voice."""
+
+
+class EntityHolder(msgspec.Struct, frozen=True, tag_field="kind", tag="entity"):
+    ref: str
+
+
+class EntityTarget(msgspec.Struct, frozen=True, tag_field="kind", tag="entity"):
+    ref: str
+
+
+class EventTarget(msgspec.Struct, frozen=True, tag_field="kind", tag="event"):
+    ref: str
+
+
+class PropositionTarget(msgspec.Struct, frozen=True, tag_field="kind", tag="proposition"):
+    start: int
+    end: int
+    text: str
+
+
+Holder = AuthorHolder | EntityHolder
+Target = EntityTarget | EventTarget | PropositionTarget
+
+
+class Stance(msgspec.Struct, frozen=True):
+    id: str
+    holder: Holder
+    target: Target
+    polarity: str
+    evidence: tuple[Span, ...]
+
+
+class Removal(msgspec.Struct, frozen=True):
+    raw_start: int
+    raw_end: int
+    reason: str
+
+
+class Provenance(msgspec.Struct, frozen=True):
+    source: str
+    raw_path: str
+    raw_sha256: str
+    offset_map: tuple[OffsetRun, ...]
+    removed: tuple[Removal, ...]
+
+
+class Record(msgspec.Struct, frozen=True):
+    schema_version: str
+    id: str
+    lang: str
+    split: str
+    text: str
+    provenance: Provenance
+    segments: tuple[Segment, ...]
+    entities: tuple[Mention, ...] = ()
+    clusters: tuple[Cluster, ...] = ()
+    events: tuple[Event, ...] = ()
+    stances: tuple[Stance, ...] = ()
+
+
+_decoder = msgspec.json.Decoder(Record)
+_encoder = msgspec.json.Encoder()
+
+
+def from_json(data: str | bytes) -> Record:
+    """Decode one JSON line into a Record (raises ``msgspec.ValidationError`` on a wrong shape)."""
+    return _decoder.decode(data)
+
+
+def to_json(record: Record) -> str:
+    """Encode a Record as one compact JSON line (no trailing newline), Arabic kept unescaped."""
+    return _encoder.encode(record).decode("utf-8")
+
+
+def to_dict(record: Record) -> dict:
+    """Plain-Python view (for pandas, datasets, tests)."""
+    return msgspec.to_builtins(record)
+
+
+def from_dict(data: dict) -> Record:
+    return msgspec.convert(data, Record)
+
+
+def read_jsonl(path: str | Path) -> Iterator[Record]:
+    """Yield the records of one JSONL file; a malformed line raises (use ``aces.validate`` to report)."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield from_json(line)
+
+
+def write_jsonl(records: Iterable[Record], path: str | Path) -> None:
+    """Write records one per line, atomically (a temporary file renamed over the target)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        for record in records:
+            handle.write(to_json(record))
+            handle.write("\n")
+    tmp.replace(path)

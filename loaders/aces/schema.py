@@ -1,0 +1,87 @@
+"""Reads a schema version from ``schema/<version>/``: label inventories and JSON Schema are data, not code."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jsonschema_rs
+
+CURRENT_VERSION = "1.0.0"
+
+
+def schema_root() -> Path:
+    """``schema/`` of the repository (editable install) or the copy packaged inside ``aces``."""
+    packaged = Path(__file__).parent / "schema"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "schema"
+
+
+def known_versions() -> list[str]:
+    root = schema_root()
+    return sorted(
+        (p.name for p in root.iterdir() if (p / "labels.json").is_file()),
+        key=lambda v: tuple(int(x) for x in v.split(".")),
+    )
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The label inventory of one schema version."""
+
+    version: str
+    entity_types: dict[str, str]
+    mention_forms: dict[str, str]
+    epistemic_statuses: dict[str, str]
+    stance_polarities: dict[str, str]
+    segment_types: dict[str, str]
+    event_types: dict[str, dict]
+    event_ref_type: str
+
+    def roles(self, event_type: str) -> dict[str, list[str]]:
+        """Role → admitted entity types (``event_ref_type`` admits an event) for one event type."""
+        return self.event_types[event_type]["roles"]
+
+    @property
+    def bio_labels(self) -> list[str]:
+        """``O`` then ``B-``/``I-`` per entity type, in inventory order: the ClassLabel names of token views."""
+        out = ["O"]
+        for etype in self.entity_types:
+            out += [f"B-{etype}", f"I-{etype}"]
+        return out
+
+
+@cache
+def labels(version: str = CURRENT_VERSION) -> Labels:
+    """Label inventory of ``version``; raises ``KeyError`` for a version that does not exist."""
+    path = schema_root() / version / "labels.json"
+    if not path.is_file():
+        raise KeyError(version)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Labels(
+        version=version,
+        entity_types=data["entity_types"],
+        mention_forms=data["mention_forms"],
+        epistemic_statuses=data["epistemic_statuses"],
+        stance_polarities=data["stance_polarities"],
+        segment_types=data["segment_types"],
+        event_types=data["event_types"],
+        event_ref_type=data["event_ref_type"],
+    )
+
+
+@cache
+def json_schema(version: str = CURRENT_VERSION) -> dict:
+    path = schema_root() / version / "record.schema.json"
+    if not path.is_file():
+        raise KeyError(version)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def validator(version: str = CURRENT_VERSION) -> jsonschema_rs.Draft202012Validator:
+    """A compiled JSON Schema 2020-12 validator for ``version`` (Rust-backed, compiled once)."""
+    return jsonschema_rs.Draft202012Validator(json_schema(version))
