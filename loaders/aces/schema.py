@@ -40,6 +40,8 @@ class Labels:
     segment_types: dict[str, str]
     event_types: dict[str, dict]
     event_ref_type: str
+    proclitics: frozenset[str]
+    proclitics_max: int
 
     def roles(self, event_type: str) -> dict[str, list[str]]:
         """Role → admitted entity types (``event_ref_type`` admits an event) for one event type."""
@@ -70,6 +72,8 @@ def labels(version: str = CURRENT_VERSION) -> Labels:
         segment_types=data["segment_types"],
         event_types=data["event_types"],
         event_ref_type=data["event_ref_type"],
+        proclitics=frozenset(data["proclitics"]["letters"]),
+        proclitics_max=data["proclitics"]["max_length"],
     )
 
 
