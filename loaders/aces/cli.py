@@ -35,9 +35,8 @@ def ingest_cmd(raw: Path, doc_id: str, source: str, corpus_dir: Path, out: Path 
     out.parent.mkdir(parents=True, exist_ok=True)
     rec.write_jsonl([record], out)
     removed = ", ".join(sorted({r.reason for r in record.provenance.removed})) or "nothing"
-    click.echo(
-        f"{out}: {len(record.text)} characters, {len(record.segments)} segments, split {record.split}; removed {removed}"
-    )
+    size = f"{len(record.text)} characters, {len(record.segments)} segments"
+    click.echo(f"{out}: {size}, split {record.split}; removed {removed}")
 
 
 if __name__ == "__main__":

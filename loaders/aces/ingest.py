@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import itertools
 import re
 import shutil
 import unicodedata
@@ -75,7 +76,7 @@ def nfc_runs(piece: str, clean_start: int, raw_start: int) -> tuple[str, list[Of
         cuts.insert(0, 0)
     out_text, runs = [], []
     c, r = clean_start, raw_start
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         chunk = piece[a:b]
         norm = unicodedata.normalize("NFC", chunk)
         if runs and norm == chunk and runs[-1][1] == runs[-1][3]:
@@ -146,7 +147,7 @@ def clean(raw: str, doc_id: str) -> tuple[str, list[Segment], list[OffsetRun], l
             pos += 1
         body = ln.text.strip()
         lead_ws = len(ln.text) - len(ln.text.lstrip())
-        trail = ln.text[lead_ws + len(body):]
+        trail = ln.text[lead_ws + len(body) :]
         if lead_ws:
             removals.append(Removal(ln.start, ln.start + lead_ws, "whitespace"))
         if trail:
@@ -163,7 +164,7 @@ def clean(raw: str, doc_id: str) -> tuple[str, list[Segment], list[OffsetRun], l
 
 
 def _uncovered(raw: str, runs: list[OffsetRun], removals: list[Removal]) -> list[Removal]:
-    """Line breaks that neither map to the clean text nor belong to removed debris, so every raw character is accounted for."""
+    """Raw line breaks neither mapped nor inside removed debris: recorded so every raw character is accounted for."""
     covered = bytearray(len(raw))
     for _, _, r0, rlen in runs:
         covered[r0 : r0 + rlen] = b"\x01" * rlen
