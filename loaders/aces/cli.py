@@ -39,5 +39,10 @@ def ingest_cmd(raw: Path, doc_id: str, source: str, corpus_dir: Path, out: Path 
     click.echo(f"{out}: {size}, split {record.split}; removed {removed}")
 
 
+from aces.cli_stats import stats_cmd  # noqa: E402
+
+main.add_command(stats_cmd)
+
+
 if __name__ == "__main__":
     sys.exit(main())
