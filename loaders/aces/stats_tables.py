@@ -160,7 +160,8 @@ def to_text(tables: list[Table]) -> str:
         ]
         widths = [max(len(row[i]) for row in cells) for i in range(len(table.header))]
         numeric = [all(_is_number(row[i]) for row in table.rows) for i in range(len(table.header))]
-        lines = [table.title, "-" * len(table.title)]
+        title = table.title.replace("`", "")
+        lines = [title, "-" * len(title)]
         for row in cells:
             lines.append(
                 "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric, strict=True))
