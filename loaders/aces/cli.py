@@ -43,6 +43,11 @@ from aces.cli_stats import stats_cmd  # noqa: E402
 
 main.add_command(stats_cmd)
 
+from aces.cli_versions import agree_cmd, diff_cmd  # noqa: E402
+
+main.add_command(agree_cmd)
+main.add_command(diff_cmd)
+
 
 if __name__ == "__main__":
     sys.exit(main())
