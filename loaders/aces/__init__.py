@@ -2,5 +2,6 @@
 
 from aces.record import Record, from_json, read_jsonl, to_json
 from aces.schema import CURRENT_VERSION
+from aces.validate import validate
 
-__all__ = ["CURRENT_VERSION", "Record", "from_json", "read_jsonl", "to_json"]
+__all__ = ["CURRENT_VERSION", "Record", "from_json", "read_jsonl", "to_json", "validate"]

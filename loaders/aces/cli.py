@@ -48,6 +48,11 @@ from aces.cli_versions import agree_cmd, diff_cmd  # noqa: E402
 main.add_command(agree_cmd)
 main.add_command(diff_cmd)
 
+from aces.cli_validate import checks_cmd, validate_cmd  # noqa: E402
+
+main.add_command(validate_cmd)
+main.add_command(checks_cmd)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,175 @@
+"""Level 2, the schema: the record matches the JSON Schema of the version it is stamped with.
+
+The schema is data (``schema/<version>/record.schema.json``) compiled once per version by ``aces.schema``.
+Errors are turned into findings with a JSON path, a short message and what to do; a ``oneOf`` failure (stance
+holder and target, epistemic source) is explained through the alternative the value was evidently meant to be,
+which reads far better than "not valid under any of the schemas listed".
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jsonschema_rs
+
+from aces.schema import json_schema, known_versions, validator
+from aces.validate.findings import Sink
+from aces.validate.walk import COLLECTION_KIND, str_or_none
+
+_CODE_OF_KIND = {
+    "Required": "schema-required",
+    "AdditionalProperties": "schema-additional",
+    "Type": "schema-type",
+    "Pattern": "schema-pattern",
+    "Enum": "schema-enum",
+    "Constant": "schema-enum",
+    "OneOfNotValid": "schema-variant",
+    "AnyOf": "schema-variant",
+}
+_MAX_MESSAGE = 240
+_JSON_TYPE = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}
+
+
+@cache
+def _versions() -> frozenset[str]:
+    return frozenset(known_versions())
+
+
+def json_path(path: tuple) -> str:
+    """``$.entities[0].start`` for ``("entities", 0, "start")``."""
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+
+def enclosing_ann(record: dict, path: tuple) -> str | None:
+    """The id of the annotation a JSON path points into (``entities[3]...`` → that mention's id)."""
+    if len(path) >= 2 and path[0] in COLLECTION_KIND and isinstance(path[1], int):
+        value = record.get(path[0])
+        if isinstance(value, list) and path[1] < len(value) and isinstance(value[path[1]], dict):
+            return str_or_none(value[path[1]].get("id"))
+    return None
+
+
+def _at(schema: dict, path: list) -> object:
+    node: object = schema
+    for key in path:
+        node = node[key]  # type: ignore[index]
+    return node
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    """Follow a local ``$ref`` (``#/$defs/name``) once."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        return _at(schema, ref[2:].split("/"))  # type: ignore[return-value]
+    return node
+
+
+def _json_type(value: object) -> str:
+    return "null" if value is None else _JSON_TYPE.get(type(value), type(value).__name__)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+
+
+@cache
+def _alternative_validator(version: str, schema_path: tuple, index: int) -> jsonschema_rs.Draft202012Validator:
+    root = json_schema(version)
+    alt = _at(root, [*schema_path, index])
+    return jsonschema_rs.Draft202012Validator({"$defs": root.get("$defs", {}), **alt})  # type: ignore[dict-item]
+
+
+def _describe_alternative(root: dict, alt: dict) -> str:
+    alt = _resolve(root, alt)
+    props = alt.get("properties", {})
+    kind = props.get("kind", {}).get("const")
+    if kind is not None:
+        others = ", ".join(f'"{k}": …' for k in alt.get("required", []) if k != "kind")
+        return f'{{"kind": "{kind}"' + (f", {others}" if others else "") + "}"
+    return str(alt.get("type", "a value"))
+
+
+def _chosen_alternative(root: dict, alts: list, instance: object) -> int | None:
+    """The alternative a value was meant to be: the one whose ``kind`` it names, else the one of its JSON type."""
+    if isinstance(instance, dict):
+        for i, alt in enumerate(alts):
+            if _resolve(root, alt).get("properties", {}).get("kind", {}).get("const") == instance.get("kind"):
+                return i
+        return None
+    matching = [i for i, alt in enumerate(alts) if _resolve(root, alt).get("type") == _json_type(instance)]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _hint(kind: str, err: jsonschema_rs.ValidationError, root: dict) -> str:
+    schema_path = list(err.schema_path)
+    try:
+        parent = _at(root, schema_path[:-1])
+    except (KeyError, IndexError, TypeError):
+        parent = {}
+    if kind == "Required":
+        return "add it"
+    if kind == "AdditionalProperties":
+        allowed = ", ".join(parent.get("properties", {})) if isinstance(parent, dict) else ""
+        return "remove it or fix its spelling" + (f" (allowed here: {allowed})" if allowed else "")
+    if kind == "Type":
+        return "change the value to that type"
+    if kind == "Pattern":
+        description = parent.get("description") if isinstance(parent, dict) else None
+        return "write it in that form" + (f": {description}" if description else "")
+    if kind in ("Enum", "Constant"):
+        return "use one of the allowed values"
+    return "change the value to meet the constraint"
+
+
+def _report(
+    err: jsonschema_rs.ValidationError, record: dict, sink: Sink, version: str, prefix: tuple = (), nested: bool = False
+) -> None:
+    root = json_schema(version)
+    path = prefix + tuple(err.instance_path)
+    kind = type(err.kind).__name__
+    where = json_path(path)
+    ann_id = enclosing_ann(record, path)
+    if kind == "OneOfNotValid" and not nested:
+        schema_path = tuple(err.schema_path)
+        alts = _at(root, list(schema_path))
+        assert isinstance(alts, list)
+        chosen = _chosen_alternative(root, alts, err.instance)
+        if chosen is not None:
+            inner = list(_alternative_validator(version, schema_path, chosen).iter_errors(err.instance))
+            for sub in inner:
+                _report(sub, record, sink, version, prefix=path, nested=True)
+            if inner:
+                return
+        shapes = " or ".join(_describe_alternative(root, a) for a in alts)
+        sink.add(
+            "schema-variant",
+            _shorten(f"{where}: {err.instance!r} matches none of the allowed shapes") + f"; use {shapes}",
+            ann_id=ann_id,
+        )
+        return
+    code = _CODE_OF_KIND.get(kind, "schema-value")
+    sink.add(code, f"{where}: {_shorten(err.message)}; {_hint(kind, err, root)}", ann_id=ann_id)
+
+
+def check_schema(record: dict, sink: Sink) -> str | None:
+    """The record's schema version if it passes level 2, else None (after reporting why)."""
+    if "schema_version" not in record:
+        sink.add(
+            "missing-schema-version",
+            f'no "schema_version"; add it (known versions: {", ".join(sorted(_versions()))})',
+        )
+        return None
+    version = record["schema_version"]
+    if not isinstance(version, str) or version not in _versions():
+        sink.add(
+            "unknown-schema-version",
+            f"schema_version {version!r} is not a known version ({', '.join(sorted(_versions()))}); "
+            "use one of them or migrate the record",
+        )
+        return None
+    check = validator(version)
+    if check.is_valid(record):
+        return version
+    for err in check.iter_errors(record):
+        _report(err, record, sink, version)
+    return None
