@@ -53,6 +53,15 @@ from aces.cli_validate import checks_cmd, validate_cmd  # noqa: E402
 main.add_command(validate_cmd)
 main.add_command(checks_cmd)
 
+from aces.cli_formats import export_group, import_group  # noqa: E402
+from aces.cli_spacy import export_spacy, import_spacy, show_cmd  # noqa: E402
+
+export_group.add_command(export_spacy)
+import_group.add_command(import_spacy)
+main.add_command(export_group)
+main.add_command(import_group)
+main.add_command(show_cmd)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,95 @@
+"""``aces export spacy``, ``aces import spacy`` and ``aces show``: thin wrappers over the converter and renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import msgspec
+
+from aces import record as rec
+from aces.convert.spacy_docbin import ConversionError, from_spacy, to_spacy
+from aces.paths import corpus_dir, gold_files
+
+_CORPUS = click.option(
+    "--corpus",
+    "corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Corpus directory (default: $ACES_CORPUS or the repository's corpus/); its gold/*.jsonl are read.",
+)
+
+
+def corpus_records(corpus: Path | None) -> Iterator[rec.Record]:
+    """Every gold record of ``corpus``; a line that is not a record stops with its file and line number."""
+    root = corpus or corpus_dir()
+    files = gold_files(root)
+    if not files:
+        raise click.ClickException(f"{root}: no gold/*.jsonl files; pass --corpus with the corpus directory")
+    for file in files:
+        with open(file, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield rec.from_json(line)
+                except (msgspec.ValidationError, msgspec.DecodeError) as err:
+                    raise click.ClickException(
+                        f"{file}:{number}: not an ACES record ({err}); run `aces validate {file}` to see every problem"
+                    ) from err
+
+
+@click.command("spacy")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory.")
+@_CORPUS
+def export_spacy(out_dir: Path, corpus: Path | None) -> None:
+    """One DocBin per split (OUT/train.spacy, …) with every gold span on token boundaries."""
+    records = list(corpus_records(corpus))
+    try:
+        written = to_spacy(records, out_dir)
+    except ConversionError as err:
+        raise click.ClickException(str(err)) from err
+    for split, path in written.items():
+        docs = [r for r in records if r.split == split]
+        mentions = sum(len(r.entities) for r in docs)
+        events = sum(len(r.events) for r in docs)
+        evidence = sum(len(s.evidence) for r in docs for s in r.stances)
+        click.echo(f"{path}: {len(docs)} docs, {mentions} mentions, {events} triggers, {evidence} evidence spans")
+
+
+@click.command("spacy")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSONL file to write.")
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def import_spacy(source: Path, out: Path, force: bool) -> None:
+    """Read the DocBins of SOURCE (a directory from `aces export spacy`, or one .spacy file) back into records."""
+    if out.exists() and not force:
+        raise click.UsageError(f"{out} exists; pass --force to overwrite it")
+    try:
+        records = from_spacy(source)
+    except ConversionError as err:
+        raise click.ClickException(str(err)) from err
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rec.write_jsonl(records, out)
+    click.echo(f"{out}: {len(records)} records")
+
+
+@click.command("show")
+@click.argument("doc_id")
+@click.option("--html", "html_out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output.")
+@_CORPUS
+def show_cmd(doc_id: str, html_out: Path, corpus: Path | None) -> None:
+    """Render gold document DOC_ID right-to-left with its entities, events and stances highlighted."""
+    from aces.render import render_html
+
+    seen = []
+    for record in corpus_records(corpus):
+        if record.id == doc_id:
+            html_out.parent.mkdir(parents=True, exist_ok=True)
+            html_out.write_text(render_html(record), encoding="utf-8")
+            click.echo(f"{html_out}: {doc_id}, {len(record.entities)} mentions, {len(record.events)} events")
+            return
+        seen.append(record.id)
+    known = ", ".join(seen[:10]) + (" …" if len(seen) > 10 else "")
+    raise click.ClickException(f"no document {doc_id!r} in the corpus; known ids: {known or 'none'}")
