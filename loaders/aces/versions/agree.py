@@ -120,9 +120,13 @@ def agree(a_records: Iterable[rec.Record], b_records: Iterable[rec.Record]) -> d
         )
 
     types = _entity_type_order(a_records + b_records, mention_a.keys() | mention_b.keys())
+    pair_counts = Counter(type_pairs)
+    types += sorted({t for pair in pair_counts for t in pair} - set(types))
     confusion: dict[str, dict[str, int]] = {}
-    for (ta, tb), n in sorted(Counter(type_pairs).items()):
-        confusion.setdefault(ta, {})[tb] = n
+    for ta in types:
+        for tb in types:
+            if pair_counts[ta, tb]:
+                confusion.setdefault(ta, {})[tb] = pair_counts[ta, tb]
 
     total_a, total_b = sum(mention_a.values()), sum(mention_b.values())
     return {

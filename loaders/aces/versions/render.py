@@ -77,7 +77,8 @@ def agree_text(result: Mapping, a_path: str = "A", b_path: str = "B") -> str:
     lines.append(_labels_row("type on span matches", m["type_agreement"]))
     confusion = m["type_confusion"]
     if confusion:
-        cols = sorted({b for row in confusion.values() for b in row})
+        order = list(m["per_type"])  # labels.json order
+        cols = [t for t in order if any(t in row for row in confusion.values())]
         lines.append("  type confusion on span matches (rows A, columns B):")
         lines.append("    " + f"{'':<6}" + "".join(f"{c:>6}" for c in cols))
         for a_type, row in confusion.items():
@@ -164,8 +165,8 @@ def _stance(v: Mapping) -> str:
 
 def _field(layer: str, field: str, a: Mapping, b: Mapping, change: Mapping) -> str:
     if layer == "clusters" and field == "members":
-        plus = " ".join(f"+«{m['text']}»" for m in change["members_added"])
-        minus = " ".join(f"−«{m['text']}»" for m in change["members_removed"])
+        plus = " ".join(f"+«{m['text']}» [{m['start']}:{m['end']}]" for m in change["members_added"])
+        minus = " ".join(f"−«{m['text']}» [{m['start']}:{m['end']}]" for m in change["members_removed"])
         return "members " + " ".join(x for x in (plus, minus) if x)
     if field == "epistemic.status":
         return f"status {a['epistemic']['status']} → {b['epistemic']['status']}"
