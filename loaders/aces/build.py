@@ -1,0 +1,344 @@
+"""Build the Hub-ready dataset folder: parquet per config and split, ``README.md`` card, ``croissant.json``.
+
+The build is deterministic: rows are ordered by document id and then by offsets, parquet is written by pyarrow
+with fixed settings (no timestamps, no paths, no pandas metadata), and the card and Croissant file carry no date.
+Two builds of the same corpus with the same code and library versions are byte-identical.
+
+Splits are not computed here: every record carries the split it was given at ingest (``aces.splits``, from the
+sha256 of its id), so a document never moves between splits as the corpus grows. Only splits that have at least
+one document are written and declared; each such split has a file in every config, possibly with zero rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import msgspec
+
+from aces.corpus_version import corpus_version
+from aces.paths import gold_files, repo_root
+from aces.record import Record, from_json
+from aces.schema import known_versions, schema_root
+from aces.splits import SPLITS
+
+BUILD_FORMAT = 1
+"""Bumped when the folder layout or a config's columns change, so old folders count as stale."""
+MARKER = "aces_build.json"
+"""Written last; names the inputs a folder was built from (``aces.load`` rebuilds when they change)."""
+ROW_GROUP_ROWS = {"documents": 64, "ner": 1024, "events": 1024, "stance": 1024}
+# Modules whose code shapes the output: a change to any of them makes an existing folder stale.
+_CODE = ("build.py", "card.py", "croissant.py", "convert/hf.py", "offsets.py", "record.py", "corpus_version.py")
+_LIBRARIES = ("pyarrow", "datasets", "spacy", "huggingface_hub")
+
+
+class BuildError(Exception):
+    """The corpus cannot be built; the message says which file or record and what to fix."""
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build wrote: rows per config and split, and the numbers the card and Croissant file declare."""
+
+    out_dir: Path
+    corpus_version: str
+    schema_version: str
+    documents: dict[str, int]
+    rows: dict[str, dict[str, int]]
+    num_bytes: dict[str, dict[str, int]] = field(repr=False)
+    files: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def splits(self) -> list[str]:
+        """Splits that have documents, in canonical order."""
+        return [s for s in SPLITS if s in self.documents]
+
+    def declared(self, config: str) -> list[str]:
+        """Splits of ``config`` that have rows, hence a parquet file and an entry in the card.
+
+        ``datasets`` cannot load a split with no rows ("corresponds to no data"), so an empty split is left
+        out, and a config with no rows at all (no events annotated yet) is not declared; ``aces.load`` returns
+        those empty, with their features.
+        """
+        return [s for s in self.splits if self.rows[config].get(s, 0)]
+
+    @property
+    def declared_configs(self) -> list[str]:
+        return [c for c in self.rows if self.declared(c)]
+
+    def format(self) -> str:
+        """A short table: rows per config and split."""
+        splits = self.splits
+        width = max(len(c) for c in self.rows)
+        head = f"{'config':<{width}}  " + "  ".join(f"{s:>10}" for s in splits)
+        lines = [
+            f"{self.out_dir}: corpus {self.corpus_version}, schema {self.schema_version}, "
+            f"{sum(self.documents.values())} documents, built in {self.seconds:.1f}s",
+            head,
+        ]
+        for config, per_split in self.rows.items():
+            lines.append(f"{config:<{width}}  " + "  ".join(f"{per_split.get(s, 0):>10}" for s in splits))
+        return "\n".join(lines)
+
+
+def default_out_dir() -> Path:
+    """``build/hf/`` at the repository root (gitignored)."""
+    return repo_root() / "build" / "hf"
+
+
+def data_file(config: str, split: str) -> str:
+    """Path of a config's split inside the folder, in the Hub's ``<split>-NNNNN-of-NNNNN`` shard naming."""
+    return f"{config}/{split}-00000-of-00001.parquet"
+
+
+def default_datasheet(corpus: Path) -> Path:
+    """``DATASHEET.md`` beside the corpus directory (the repository root for the shipped corpus)."""
+    return corpus.resolve().parent / "DATASHEET.md"
+
+
+# --------------------------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class _Entry:
+    doc_id: str
+    split: str
+    path: Path
+    offset: int
+
+
+class _Header(msgspec.Struct):
+    id: str
+    split: str
+    schema_version: str
+
+
+def _scan(files: list[Path]) -> tuple[list[_Entry], str]:
+    """Check every line decodes as a Record and collect (id, split, where) sorted by id; nothing is kept in memory."""
+    entries: list[_Entry] = []
+    seen: dict[str, str] = {}
+    versions: dict[str, str] = {}
+    for path in files:
+        offset = 0
+        with open(path, "rb") as handle:
+            for lineno, line in enumerate(handle, 1):
+                where = f"{path}:{lineno}"
+                if line.strip():
+                    try:
+                        record = from_json(line)
+                    except msgspec.DecodeError as err:
+                        raise BuildError(f"{where}: not a JSON record ({err}); run `aces validate`") from None
+                    except msgspec.ValidationError as err:
+                        raise BuildError(f"{where}: not an ACES record ({err}); run `aces validate`") from None
+                    if record.id in seen:
+                        raise BuildError(f"{where}: document id {record.id} also at {seen[record.id]}; ids are unique")
+                    if record.split not in SPLITS:
+                        raise BuildError(f"{where}: split {record.split!r} is not one of {', '.join(SPLITS)}")
+                    seen[record.id] = where
+                    versions.setdefault(record.schema_version, where)
+                    entries.append(_Entry(record.id, record.split, path, offset))
+                offset += len(line)
+    if not entries:
+        raise BuildError("the corpus has no documents: put JSONL records under CORPUS/gold/*.jsonl (`aces ingest`)")
+    if len(versions) > 1:
+        listed = ", ".join(f"{v} (first at {w})" for v, w in sorted(versions.items()))
+        raise BuildError(f"records use several schema versions: {listed}; migrate them to one version first")
+    version = next(iter(versions))
+    if version not in known_versions():
+        raise BuildError(f"schema version {version} is unknown to this aces; known: {', '.join(known_versions())}")
+    return sorted(entries, key=lambda e: e.doc_id), version
+
+
+def _records(entries: list[_Entry]) -> Iterator[Record]:
+    """Records in ``entries`` order, read back one at a time."""
+    handles: dict[Path, IO[bytes]] = {}
+    try:
+        for entry in entries:
+            handle = handles.get(entry.path) or handles.setdefault(entry.path, open(entry.path, "rb"))
+            handle.seek(entry.offset)
+            yield from_json(handle.readline())
+    finally:
+        for handle in handles.values():
+            handle.close()
+
+
+def input_fingerprint(corpus: Path, datasheet: Path | None = None) -> str:
+    """sha256 over everything a build reads: gold files, VERSION, datasheet, schema, builder code, library versions."""
+    corpus = Path(corpus)
+    datasheet = datasheet or default_datasheet(corpus)
+    digest = hashlib.sha256(f"aces-build {BUILD_FORMAT}\n".encode())
+
+    def add(name: str, data: bytes) -> None:
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    for path in gold_files(corpus):
+        add(f"gold/{path.name}", path.read_bytes())
+    for name, path in (("VERSION", corpus / "VERSION"), ("DATASHEET.md", datasheet)):
+        add(name, path.read_bytes() if path.is_file() else b"")
+    for path in sorted(p for p in schema_root().rglob("*") if p.is_file() and p.suffix in {".json", ".md"}):
+        add(f"schema/{path.relative_to(schema_root()).as_posix()}", path.read_bytes())
+    package = Path(__file__).parent
+    for name in _CODE:
+        add(f"code/{name}", (package / name).read_bytes())
+    for lib in _LIBRARIES:
+        add(f"lib/{lib}", importlib.metadata.version(lib).encode())
+    return digest.hexdigest()
+
+
+def is_current(out_dir: Path, corpus: Path, datasheet: Path | None = None) -> bool:
+    """True when ``out_dir`` holds a finished build of exactly the current inputs."""
+    marker = Path(out_dir) / MARKER
+    if not marker.is_file():
+        return False
+    try:
+        recorded = json.loads(marker.read_text(encoding="utf-8")).get("inputs_sha256")
+    except (ValueError, AttributeError):
+        return False
+    return recorded == input_fingerprint(corpus, datasheet)
+
+
+# --------------------------------------------------------------------------------------------- build
+
+
+class _SplitWriter:
+    """One parquet file: rows buffered and written in row groups of a fixed size, so the bytes are reproducible."""
+
+    def __init__(self, path: Path, config: str, version: str) -> None:
+        self.path, self.config, self.version = path, config, version
+        self.writer = None  # opened on the first row: a split without rows gets no file (see ``BuildSummary``)
+        self.buffer: list[dict] = []
+        self.rows = 0
+        self.num_bytes = 0
+
+    def add(self, rows: list[dict]) -> None:
+        self.buffer.extend(rows)
+        while len(self.buffer) >= ROW_GROUP_ROWS[self.config]:
+            size = ROW_GROUP_ROWS[self.config]
+            self._flush(self.buffer[:size])
+            self.buffer = self.buffer[size:]
+
+    def _flush(self, rows: list[dict]) -> None:
+        import pyarrow.parquet as pq
+
+        from aces.convert import hf
+
+        table = hf.to_arrow(self.config, self.version, rows)
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(
+                self.path,
+                table.schema,
+                compression="zstd",
+                compression_level=9,
+                use_dictionary=True,
+                write_statistics=True,
+                store_schema=True,
+            )
+        self.writer.write_table(table, row_group_size=len(rows))
+        self.rows += table.num_rows
+        self.num_bytes += table.nbytes
+
+    def close(self) -> None:
+        if self.buffer:
+            self._flush(self.buffer)
+            self.buffer = []
+        if self.writer is not None:
+            self.writer.close()
+
+
+def build(
+    corpus: Path | None = None,
+    out_dir: Path | None = None,
+    *,
+    datasheet: Path | None = None,
+    progress: bool = False,
+) -> BuildSummary:
+    """Build the dataset folder from ``corpus`` (default ``aces.paths.corpus_dir()``) into ``out_dir``.
+
+    The folder is assembled beside ``out_dir`` and moved into place at the end, so a failed build leaves the
+    previous one intact. An existing ``out_dir`` is replaced only if it is empty or an earlier ACES build.
+    """
+    from tqdm import tqdm
+
+    from aces.card import write_card
+    from aces.convert import hf
+    from aces.croissant import write_croissant
+    from aces.paths import corpus_dir
+
+    started = time.perf_counter()
+    corpus = Path(corpus) if corpus else corpus_dir()
+    out_dir = Path(out_dir) if out_dir else default_out_dir()
+    datasheet = datasheet or default_datasheet(corpus)
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        raise BuildError(f"{out_dir} exists and is not an ACES build folder; pass an empty or new --out")
+    files = gold_files(corpus)
+    if not files:
+        raise BuildError(f"no gold records under {corpus}/gold/*.jsonl; check --corpus or ACES_CORPUS")
+    version = corpus_version(corpus)
+    fingerprint = input_fingerprint(corpus, datasheet)
+    entries, schema_version = _scan(files)
+    documents = {s: n for s in SPLITS if (n := sum(1 for e in entries if e.split == s))}
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    staging.chmod(0o755)
+    try:
+        writers = {
+            (config, split): _SplitWriter(staging / data_file(config, split), config, schema_version)
+            for config in hf.CONFIGS
+            for split in documents
+        }
+        try:
+            for record in tqdm(_records(entries), total=len(entries), unit="doc", desc="build", disable=not progress):
+                for config in hf.CONFIGS:
+                    writers[config, record.split].add(hf.rows(config, record))
+        except hf.ConversionError as err:
+            raise BuildError(str(err)) from None
+        finally:
+            for writer in writers.values():
+                writer.close()
+        summary = BuildSummary(
+            out_dir=out_dir,
+            corpus_version=version,
+            schema_version=schema_version,
+            documents=documents,
+            rows={c: {s: writers[c, s].rows for s in documents} for c in hf.CONFIGS},
+            num_bytes={c: {s: writers[c, s].num_bytes for s in documents} for c in hf.CONFIGS},
+        )
+        datasheet_text = datasheet.read_text(encoding="utf-8") if datasheet.is_file() else None
+        write_card(staging, summary, datasheet_text)
+        write_croissant(staging, summary)
+        marker = {
+            "aces_build": BUILD_FORMAT,
+            "corpus_version": version,
+            "schema_version": schema_version,
+            "inputs_sha256": fingerprint,
+        }
+        (staging / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.replace(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    written = tuple(sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()))
+    return BuildSummary(
+        out_dir=out_dir,
+        corpus_version=version,
+        schema_version=schema_version,
+        documents=documents,
+        rows=summary.rows,
+        num_bytes=summary.num_bytes,
+        files=written,
+        seconds=time.perf_counter() - started,
+    )
