@@ -18,6 +18,11 @@ Layers and what counts as a match (see ``aces.versions.match``):
   ``trigger``-matched events.
 - stances: matched by holder and target (polarity ignored); ``polarity`` agreement on matched stances:
   observed agreement, Cohen's kappa, Krippendorff's alpha (nominal).
+
+Every label agreement block is ``{"pairs", "observed", "kappa"}`` (``observed`` = accuracy: the share of
+matched pairs with the same label); every P/R/F1 block is ``{"a", "b", "matched", "precision", "recall",
+"f1"}``; ``per_document`` holds each compared document's F1s, ``warnings`` references to ids a record lacks
+(they match nothing).
 """
 
 from __future__ import annotations
