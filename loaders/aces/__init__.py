@@ -1,8 +1,22 @@
 """ACES: the Arabic Corpus of Entities, Events and Stance."""
 
 from aces.convert.spacy_docbin import from_spacy, to_spacy
+from aces.dataset import load, load_arrow, load_pandas, read_corpus
 from aces.record import Record, from_json, read_jsonl, to_json
 from aces.schema import CURRENT_VERSION
 from aces.validate import validate
 
-__all__ = ["CURRENT_VERSION", "Record", "from_json", "from_spacy", "read_jsonl", "to_json", "to_spacy", "validate"]
+__all__ = [
+    "CURRENT_VERSION",
+    "Record",
+    "from_json",
+    "from_spacy",
+    "load",
+    "load_arrow",
+    "load_pandas",
+    "read_corpus",
+    "read_jsonl",
+    "to_json",
+    "to_spacy",
+    "validate",
+]

@@ -323,6 +323,7 @@ def build(
             "corpus_version": version,
             "schema_version": schema_version,
             "inputs_sha256": fingerprint,
+            "rows": summary.rows,
         }
         (staging / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         if out_dir.exists():
