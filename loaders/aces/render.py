@@ -222,19 +222,24 @@ def _blocks(record: Record, anns: list[_Ann]) -> list[str]:
     return out
 
 
-def _table(head: list[str], rows: list[list[str]], row_ids: list[str] | None = None) -> str:
+def _table(table_id: str, head: list[str], rows: list[list[str]], row_ids: list[str] | None = None) -> str:
     if not rows:
-        return "<p>none</p>"
+        return f'<p id="{table_id}">none</p>'
     ths = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = []
     for i, row in enumerate(rows):
         rid = f' id="{html.escape(row_ids[i], quote=True)}"' if row_ids else ""
         body.append(f"<tr{rid}>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>")
-    return f"<table><thead><tr>{ths}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<table id="{table_id}">' + f"<thead><tr>{ths}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _e(text: str) -> str:
     return html.escape(text)
+
+
+def _b(text: str) -> str:
+    """Isolated direction, so Arabic text next to Latin role names is not reordered by the bidi algorithm."""
+    return f"<bdi>{html.escape(text)}</bdi>"
 
 
 def render_html(record: Record) -> str:
@@ -246,25 +251,25 @@ def render_html(record: Record) -> str:
     legend = "".join(f'<span style="background:{c}">{_e(t)}</span>' for t, c in ent_colour.items())
     legend += "".join(f'<span style="background:{c}">{_e(p)}</span>' for p, c in pol_colour.items())
     clusters = [
-        [_e(_short(c.id)), _e(c.type), _e(c.name), _e(" · ".join(refs(m) for m in c.mentions))] for c in record.clusters
+        [_e(_short(c.id)), _e(c.type), _b(c.name), " · ".join(_b(refs(m)) for m in c.mentions)] for c in record.clusters
     ]
     events = [
         [
             _e(_short(e.id)),
             _e(e.type),
-            f"«{_e(e.trigger.text)}»",
-            _e(e.epistemic.status + (f", source {refs(e.epistemic.source)}" if e.epistemic.source else "")),
-            "<br>".join(f"{_e(a.role)} → {_e(refs(a.ref))}" for a in e.arguments) or "—",
+            _b(f"«{e.trigger.text}»"),
+            _e(e.epistemic.status) + (f", source {_b(refs(e.epistemic.source))}" if e.epistemic.source else ""),
+            "<br>".join(f"{_b(a.role)} → {_b(refs(a.ref))}" for a in e.arguments) or "—",
         ]
         for e in record.events
     ]
     stances = [
         [
             _e(_short(s.id)),
-            _e(_holder(s, refs)),
+            _b(_holder(s, refs)),
             _e(s.polarity),
-            _e(_target(s, refs)),
-            "<br>".join(f"«{_e(ev.text)}»" for ev in s.evidence),
+            _b(_target(s, refs)),
+            "<br>".join(_b(f"«{ev.text}»") for ev in s.evidence),
         ]
         for s in record.stances
     ]
@@ -285,11 +290,21 @@ def render_html(record: Record) -> str:
             f'<p class="legend">{legend}</p>',
             f'<div id="text">{"".join(_blocks(record, anns))}</div>',
             "<h2>الكيانات · Clusters</h2>",
-            _table(["id", "type", "name", "mentions"], clusters),
+            _table("clusters", ["id", "type", "name", "mentions"], clusters),
             "<h2>الأحداث · Events</h2>",
-            _table(["id", "type", "trigger", "epistemic", "arguments"], events, [_short(e.id) for e in record.events]),
+            _table(
+                "events",
+                ["id", "type", "trigger", "epistemic", "arguments"],
+                events,
+                [_short(e.id) for e in record.events],
+            ),
             "<h2>المواقف · Stances</h2>",
-            _table(["id", "holder", "polarity", "target", "evidence"], stances, [_short(s.id) for s in record.stances]),
+            _table(
+                "stances",
+                ["id", "holder", "polarity", "target", "evidence"],
+                stances,
+                [_short(s.id) for s in record.stances],
+            ),
             "</body></html>",
         ]
     )

@@ -1,0 +1,207 @@
+"""The HTML view: right-to-left, offline, every annotation visible on exactly its text, arguments and stances listed."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import msgspec
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+
+from aces.cli import main
+from aces.record import Mention, PropositionTarget, Record, to_json
+from aces.render import render_html
+from aces.schema import labels
+from spacy_samples import clitic_record, random_records
+
+
+class Page(HTMLParser):
+    """Collects what a test needs: <html> attributes, the text of each annotated piece, table rows, labels."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.html_attrs: dict = {}
+        self.tags: list[tuple[str, dict]] = []
+        self.pieces: list[tuple[set[str], str, dict, str]] = []  # (ids, text, attrs, inner start tags)
+        self.rows: dict[str, str] = {}
+        self._piece: tuple[set[str], list[str], dict, list[str]] | None = None
+        self._depth = 0
+        self._row: tuple[str, list[str]] | None = None
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "html":
+            self.html_attrs = a
+        if tag == "tr" and a.get("id"):
+            self._row = (a["id"], [])
+        if self._piece is not None:
+            self._depth += 1
+            self._piece[3].append(self.get_starttag_text() or "")
+        elif tag == "span" and a.get("class") == "p":
+            self._piece, self._depth = (set(a.get("data-ann", "").split()), [], a, []), 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._piece is not None:
+            self._depth -= 1
+            if self._depth == 0:
+                ids, text, attrs, inner = self._piece
+                self.pieces.append((ids, "".join(text), attrs, "".join(inner)))
+                self._piece = None
+        if tag == "tr" and self._row:
+            self.rows[self._row[0]] = "".join(self._row[1])
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._piece is not None:
+            self._piece[1].append(data)
+        if self._row is not None:
+            self._row[1].append(data)
+
+    def text_of(self, key: str) -> str:
+        return "".join(text for ids, text, *_ in self.pieces if key in ids)
+
+    def shown_text(self) -> str:
+        return "".join(text for _, text, *_ in self.pieces)
+
+
+def keys(record: Record) -> dict[str, str]:
+    """Annotation key in ``data-ann`` → the text it must cover on the page (its part inside segments)."""
+    out = {m.id: visible(record, m.start, m.end) for m in record.entities}
+    out |= {e.id: visible(record, e.trigger.start, e.trigger.end) for e in record.events}
+    for s in record.stances:
+        out |= {f"{s.id}/ev{i}": visible(record, ev.start, ev.end) for i, ev in enumerate(s.evidence)}
+        if isinstance(s.target, PropositionTarget):
+            out[f"{s.id}/target"] = visible(record, s.target.start, s.target.end)
+    return out
+
+
+def visible(record: Record, start: int, end: int) -> str:
+    """``text[start:end]`` less what falls between segments (newlines), which the page lays out as blocks."""
+    segs = sorted(record.segments, key=lambda s: s.start)
+    return "".join(record.text[max(start, s.start) : min(end, s.end)] for s in segs if s.start < end and start < s.end)
+
+
+def segment_text(record: Record) -> str:
+    return visible(record, 0, len(record.text))
+
+
+def test_page_is_right_to_left_arabic_and_offline() -> None:
+    page = render_html(clitic_record())
+    parsed = Page(page)
+    assert parsed.html_attrs == {"lang": "ar", "dir": "rtl"}
+    assert not any(tag in ("script", "link", "img", "iframe") for tag, _ in parsed.tags)
+    assert not any(v and "//" in v for _, attrs in parsed.tags for k, v in attrs.items() if k in ("href", "src"))
+
+
+def test_every_annotation_covers_exactly_its_text() -> None:
+    record = clitic_record()
+    page = Page(render_html(record))
+    assert page.shown_text() == segment_text(record)
+    for key, text in keys(record).items():
+        assert page.text_of(key) == text, key
+
+
+def test_nested_mentions_each_get_their_own_underline() -> None:
+    record = clitic_record()
+    page = Page(render_html(record))
+    outer, inner = "t-spacy-001:m3", "t-spacy-001:m4"  # «مخابرات طالبان» ⊃ «طالبان»
+    (_, text, attrs, _) = next(p for p in page.pieces if {outer, inner} <= p[0])
+    assert text == "طالبان"
+    assert attrs["title"].count("ORG NAM") == 2
+
+
+def test_entity_types_have_distinct_colours() -> None:
+    record = clitic_record()
+    page = render_html(record)
+    legend = page.split('class="legend">', 1)[1].split("</p>", 1)[0]
+    swatch = dict(re.findall(r'<span style="background:(#[0-9a-f]{6})">([^<]+)</span>', legend))
+    colour = {name: c for c, name in swatch.items()}
+    types = list(labels().entity_types)
+    assert [name for name in colour if name in types] == types
+    assert len({colour[t] for t in types}) == len(types)
+    for m in record.entities:  # every mention's underline has its type's colour
+        pieces = [p for p in Page(page).pieces if m.id in p[0]]
+        assert pieces and all(f"border-color:{colour[m.type]}" in inner for *_, inner in pieces), m.id
+
+
+def test_events_list_type_trigger_and_arguments_by_role() -> None:
+    page = Page(render_html(clitic_record()))
+    die = page.rows["e1"]
+    for expected in ("Life.Die", "قتلت", "claimed", "مخابرات طالبان", "Victim", "3 أعضاء", "Place", "ولاية بلخ"):
+        assert expected in die
+    assert "Content" in page.rows["e2"] and "Life.Die «قتلت»" in page.rows["e2"]
+
+
+def test_stances_list_holder_target_polarity_and_evidence() -> None:
+    page = Page(render_html(clitic_record()))
+    row = page.rows["st2"]
+    for expected in ("واشنطن", "FAVOR", "جهود الحكومة", "خطوة مهمة", "رحبت"):
+        assert expected in row
+    assert "the author" in page.rows["st3"]
+
+
+def test_text_is_escaped() -> None:
+    record = clitic_record()
+    text = record.text + "\n<script>alert(1)</script>"
+    seg = msgspec.structs.replace(record.segments[-1], id="t-spacy-001:seg9", start=len(record.text) + 1, end=len(text))
+    bad = Mention("t-spacy-001:m99", len(record.text) + 1, len(text), text[len(record.text) + 1 :], "ORG", "NAM")
+    record = msgspec.structs.replace(
+        record, text=text, segments=(*record.segments, seg), entities=(*record.entities, bad)
+    )
+    page = render_html(record)
+    assert "<script>" not in page
+    assert Page(page).text_of("t-spacy-001:m99") == "<script>alert(1)</script>"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_records())
+def test_random_records_render_every_character_and_annotation(record: Record) -> None:
+    page = Page(render_html(record))
+    assert page.html_attrs["dir"] == "rtl"
+    assert page.shown_text() == segment_text(record)
+    for key, text in keys(record).items():
+        assert page.text_of(key) == text, key
+
+
+# --- aces show ----------------------------------------------------------------------------------------------------
+
+
+def corpus_with(tmp_path: Path, *records: Record) -> Path:
+    (tmp_path / "gold").mkdir(parents=True)
+    for r in records:
+        (tmp_path / "gold" / f"{r.id}.jsonl").write_text(to_json(r) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_show_writes_the_page_of_the_document(tmp_path: Path) -> None:
+    corpus = corpus_with(tmp_path / "corpus", clitic_record())
+    out = tmp_path / "view" / "doc.html"
+    result = CliRunner().invoke(main, ["show", "t-spacy-001", "--html", str(out), "--corpus", str(corpus)])
+    assert result.exit_code == 0, result.output
+    page = Page(out.read_text(encoding="utf-8"))
+    assert page.html_attrs["dir"] == "rtl"
+    assert page.text_of("t-spacy-001:m14") == "أفغانستان"
+
+
+def test_show_unknown_document_names_the_known_ones(tmp_path: Path) -> None:
+    corpus = corpus_with(tmp_path / "corpus", clitic_record())
+    result = CliRunner().invoke(main, ["show", "nope", "--html", str(tmp_path / "x.html"), "--corpus", str(corpus)])
+    assert result.exit_code == 1
+    assert "no document 'nope'" in result.output and "t-spacy-001" in result.output
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_show_finds_the_gold_document(tmp_path: Path) -> None:
+    """Without --corpus the repository's gold corpus is searched."""
+    from aces.paths import gold_files
+    from aces.record import read_jsonl
+
+    record = next(read_jsonl(gold_files()[0]))
+    out = tmp_path / "out.html"
+    result = CliRunner().invoke(main, ["show", record.id, "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    assert Page(out.read_text(encoding="utf-8")).shown_text() == segment_text(record)
