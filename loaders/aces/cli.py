@@ -62,6 +62,11 @@ main.add_command(export_group)
 main.add_command(import_group)
 main.add_command(show_cmd)
 
+from aces.cli_build import build_cmd, publish_cmd  # noqa: E402
+
+main.add_command(build_cmd)
+main.add_command(publish_cmd)
+
 
 if __name__ == "__main__":
     sys.exit(main())
