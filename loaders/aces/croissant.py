@@ -298,3 +298,25 @@ def _data_type(feature: Any) -> str:
     if isinstance(feature, ClassLabel) or (isinstance(feature, Value) and feature.dtype.startswith("int")):
         return "sc:Integer"
     return "sc:Text"  # strings, and structs flattened into a repeated leaf
+
+
+def check(path: Path) -> list[str]:
+    """Load ``croissant.json`` with mlcroissant, the reference implementation; returns its warnings.
+
+    Raises ``ValueError`` with mlcroissant's errors when the metadata is invalid. Reading the files is not
+    attempted here (tests do that); loading checks the structure, references and data types.
+    """
+    import logging
+
+    import mlcroissant as mlc
+
+    absl = logging.getLogger("absl")
+    level = absl.level
+    absl.setLevel(logging.ERROR)  # mlcroissant logs each warning too; they are returned instead
+    try:
+        dataset = mlc.Dataset(jsonld=Path(path))
+    except mlc.ValidationError as err:
+        raise ValueError(f"{path} is not valid Croissant: {err}") from None
+    finally:
+        absl.setLevel(level)
+    return sorted(dataset.metadata.ctx.issues.warnings)

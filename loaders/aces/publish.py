@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from aces import croissant
 from aces.build import MARKER
 from aces.corpus_version import UNVERSIONED
 
@@ -43,7 +44,10 @@ class PublishPlan:
 
 
 def plan(folder: Path, repo_id: str, tag: str | None = None) -> PublishPlan:
-    """What ``publish`` would upload, read from the folder alone (no network, no token)."""
+    """What ``publish`` would upload, read from the folder alone (no network, no token).
+
+    ``croissant.json`` is checked with mlcroissant here, so an invalid one is caught before anything is sent.
+    """
     from huggingface_hub.errors import HFValidationError
     from huggingface_hub.utils import validate_repo_id
 
@@ -57,6 +61,10 @@ def plan(folder: Path, repo_id: str, tag: str | None = None) -> PublishPlan:
     marker = folder / MARKER
     if not marker.is_file() or not (folder / "README.md").is_file():
         raise PublishError(f"{folder} is not a built ACES dataset; run `aces build --out {folder}` first")
+    try:
+        croissant.check(folder / croissant.FILENAME)
+    except (ValueError, OSError) as err:
+        raise PublishError(f"{err}; rebuild the folder with `aces build`") from None
     info = json.loads(marker.read_text(encoding="utf-8"))
     version = info["corpus_version"]
     files = tuple(
