@@ -27,7 +27,7 @@ from aces.convert.spacy_docbin import (
     to_spacy,
 )
 from aces.offsets import flat_mentions
-from aces.paths import gold_files
+from aces.paths import corpus_dir, gold_files
 from aces.record import PropositionTarget, Record, read_jsonl, to_dict
 from aces.schema import validator
 from spacy_samples import clitic_record, random_records
@@ -104,6 +104,18 @@ def test_every_gold_span_survives_the_docbin() -> None:
 
 def test_gold_round_trip_is_the_identity() -> None:
     assert_round_trip(gold_records())
+
+
+def round_files() -> list[Path]:
+    """Annotation passes behind the gold (real, fully annotated data while the gold is being adjudicated)."""
+    return sorted((corpus_dir() / "rounds").rglob("*.jsonl"))
+
+
+@pytest.mark.parametrize("path", round_files(), ids=lambda p: str(p.relative_to(corpus_dir())))
+def test_every_span_of_each_annotation_pass_survives_the_docbin(path: Path) -> None:
+    records = list(read_jsonl(path))
+    assert_no_span_lost(records)
+    assert_round_trip(records)
 
 
 # --- hand-annotated clitics, quotes and emoji -----------------------------------------------------------------
