@@ -34,7 +34,9 @@ from config.settings.production import *  # noqa: F403
 
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_STORE_EAGER_RESULT = True  # the export view reads the task result back from the database
+# Uploads wait in the server home, not inside the server venv's site-packages.
 DJANGO_DRF_FILEPOND_UPLOAD_TMP = os.path.join(os.environ["DOCCANO_HOME"], "upload-tmp")
+DJANGO_DRF_FILEPOND_ALLOW_EXTERNAL_UPLOAD_DIR = True
 '''
 
 _BOOTSTRAP = """
@@ -166,6 +168,7 @@ class DoccanoServer:
         venv = self.venv = ensure_server_venv(self.venv)
         self.home.mkdir(parents=True, exist_ok=True)
         (self.home / "aces_doccano_settings.py").write_text(_SETTINGS, encoding="utf-8")
+        (self.home / "upload-tmp").mkdir(exist_ok=True)
         env = self._env(venv)
         backend = _backend_dir(venv)
         boot = subprocess.run(
