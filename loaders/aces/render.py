@@ -3,8 +3,9 @@
 The text is cut at every span edge into pieces; each piece is wrapped once per annotation covering it, so
 nested mentions (stacked underlines), triggers (framed, bold) and stance evidence (shaded by polarity) can all
 overlap, even when they cross. Every piece carries ``data-ann`` (the ids covering it) and a tooltip; tables
-below the text list clusters, events with their arguments (role → text) and stances (holder, target,
-polarity, evidence). No script, no external resource: the file opens offline.
+below the text list clusters, events with their arguments (``role: text``, as an arrow would point the wrong
+way in a right-to-left row) and stances (holder, target, polarity, evidence). No script, no external
+resource: the file opens offline.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def _annotations(record: Record, refs: _Refs, ent_colour: dict[str, str], pol_co
             )
         )
     for e in record.events:
-        args = "; ".join(f"{a.role} → {refs(a.ref)}" for a in e.arguments) or "no arguments"
+        args = "; ".join(f"{a.role}: {refs(a.ref)}" for a in e.arguments) or "no arguments"
         source = f", source {refs(e.epistemic.source)}" if e.epistemic.source else ""
         tip = f"{_short(e.id)} {e.type} «{e.trigger.text}» ({e.epistemic.status}{source}): {args}"
         anns.append(
@@ -259,7 +260,7 @@ def render_html(record: Record) -> str:
             _e(e.type),
             _b(f"«{e.trigger.text}»"),
             _e(e.epistemic.status) + (f", source {_b(refs(e.epistemic.source))}" if e.epistemic.source else ""),
-            "<br>".join(f"{_b(a.role)} → {_b(refs(a.ref))}" for a in e.arguments) or "—",
+            "<br>".join(f"{_b(a.role)}: {_b(refs(a.ref))}" for a in e.arguments) or "—",
         ]
         for e in record.events
     ]
