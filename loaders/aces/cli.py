@@ -67,6 +67,12 @@ from aces.cli_build import build_cmd, publish_cmd  # noqa: E402
 main.add_command(build_cmd)
 main.add_command(publish_cmd)
 
+from aces.cli_doccano import doccano_group, export_doccano, import_doccano  # noqa: E402
+
+main.add_command(doccano_group)
+export_group.add_command(export_doccano)
+import_group.add_command(import_doccano)
+
 
 if __name__ == "__main__":
     sys.exit(main())
