@@ -135,10 +135,10 @@ def _scan(files: list[Path]) -> tuple[list[_Entry], str]:
                 if line.strip():
                     try:
                         record = from_json(line)
+                    except msgspec.ValidationError as err:  # a subclass of DecodeError: caught first
+                        raise BuildError(f"{where}: not an ACES record ({err}); run `aces validate`") from None
                     except msgspec.DecodeError as err:
                         raise BuildError(f"{where}: not a JSON record ({err}); run `aces validate`") from None
-                    except msgspec.ValidationError as err:
-                        raise BuildError(f"{where}: not an ACES record ({err}); run `aces validate`") from None
                     if record.id in seen:
                         raise BuildError(f"{where}: document id {record.id} also at {seen[record.id]}; ids are unique")
                     if record.split not in SPLITS:
