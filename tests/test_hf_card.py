@@ -1,0 +1,83 @@
+"""The dataset card is read by huggingface_hub's own card classes and by `datasets`' own YAML parsers, offline."""
+
+from __future__ import annotations
+
+import pytest
+from datasets.info import DatasetInfosDict
+from datasets.utils.metadata import MetadataConfigs, known_task_ids
+from huggingface_hub import DatasetCard, DatasetCardData
+
+from aces.build import build, data_file
+from aces.convert import hf
+from aces.schema import labels
+from hf_samples import sample_records, write_corpus
+
+DATASHEET = "# Datasheet: test corpus\n\n## Motivation\n\nWhy this corpus exists (a sentence only the datasheet has).\n"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("card")
+    summary = build(write_corpus(root, sample_records(), datasheet=DATASHEET), root / "out")
+    return summary, DatasetCard.load(summary.out_dir / "README.md")
+
+
+def test_front_matter_has_the_hub_metadata(built):
+    _, card = built
+    data = card.data
+    assert isinstance(data, DatasetCardData)
+    assert data.language == ["ar"]
+    assert data.license == "unknown"
+    assert data.pretty_name.startswith("ACES")
+    assert data.annotations_creators == ["expert-generated"]
+    assert data.size_categories == ["n<1K"]
+    assert set(data.task_categories) <= set(known_task_ids)
+    assert "named-entity-recognition" in data.task_ids
+
+
+def test_configs_declare_every_split_file_and_datasets_parses_them(built):
+    summary, card = built
+    configs = MetadataConfigs.from_dataset_card_data(card.data)
+    assert sorted(configs) == sorted(hf.CONFIGS)
+    assert configs.get_default_config_name() == "documents"
+    for config, meta in configs.items():
+        files = {item["split"]: item["path"] for item in meta["data_files"]}
+        assert files == {s: data_file(config, s) for s in ("train", "validation", "test")}
+        assert all((summary.out_dir / path).is_file() for path in files.values())
+
+
+def test_dataset_info_features_and_split_sizes_match_the_build(built):
+    summary, card = built
+    infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    for config in hf.CONFIGS:
+        assert infos[config].features == hf.features(config, "1.0.0")
+        assert {s: i.num_examples for s, i in infos[config].splits.items()} == summary.rows[config]
+    names = infos["ner"].features["ner_tags"].feature.names
+    assert names == labels().bio_labels
+
+
+def test_card_round_trips_through_dataset_card_data(built):
+    _, card = built
+    again = DatasetCard(f"---\n{DatasetCardData(**card.data.to_dict()).to_yaml()}\n---\n{card.text}")
+    assert again.data.to_dict() == card.data.to_dict()
+    assert again.content == card.content
+
+
+def test_body_carries_versions_splits_labels_and_the_datasheet(built):
+    _, card = built
+    body = card.text
+    assert "Schema version: **1.0.0**" in body and "Corpus version: **0.3.0**" in body
+    assert "sha256 of its id" in body  # how splits are assigned
+    assert "a sentence only the datasheet has" in body
+    assert "### Datasheet: test corpus" in body and "#### Motivation" in body  # demoted under ## Datasheet
+    for name in labels().stance_polarities:
+        assert f"`{name}`" in body
+    assert "| `ner` | segment | 3 | 3 | 3 |" in body
+
+
+def test_a_build_without_datasheet_says_so(tmp_path):
+    summary = build(write_corpus(tmp_path, sample_records()[:1]), tmp_path / "out")
+    card = DatasetCard.load(summary.out_dir / "README.md")
+    assert "_No datasheet at build time._" in card.text
+    assert [c["config_name"] for c in card.data.configs] == ["documents", "events", "ner", "stance"]
+    assert all([f["split"] for f in c["data_files"]] == ["train"] for c in card.data.configs)
