@@ -73,6 +73,7 @@ class SpanLabel:
     kind: str
     type: str = ""
     attr: str = ""
+    polarity: str = ""  # triggers only: a non-default event polarity (schema 1.1.0 on), "" for the default
 
 
 @cache
@@ -83,9 +84,12 @@ def span_labels(version: str) -> dict[str, SpanLabel]:
     for etype in lab.entity_types:
         for form in lab.mention_forms:
             out[f"{etype}{SEP}{form}"] = SpanLabel("mention", etype, form)
+    marked = list(lab.event_polarities)[1:]  # the first polarity is the default and is left unmarked
     for evtype in lab.event_types:
-        for status in lab.epistemic_statuses:
-            out[f"{evtype}{SEP}{status}"] = SpanLabel("trigger", evtype, status)
+        for polarity in ["", *marked]:
+            for status in lab.epistemic_statuses:
+                suffix = f"{SEP}{polarity}" if polarity else ""
+                out[f"{evtype}{SEP}{status}{suffix}"] = SpanLabel("trigger", evtype, status, polarity)
     for polarity in lab.stance_polarities:
         out[f"{STANCE}{SEP}{polarity}"] = SpanLabel("stance", polarity)
     out[EVIDENCE] = SpanLabel("evidence")
@@ -100,6 +104,18 @@ def relation_types(version: str) -> list[str]:
     for spec in labels(version).event_types.values():
         roles.update(dict.fromkeys(spec["roles"]))
     return [*roles, REL_SOURCE, REL_HOLDER, REL_TARGET, REL_EVIDENCE, REL_COREF]
+
+
+def default_polarity(version: str) -> str | None:
+    """The event polarity an unmarked trigger has (the first in ``labels.json``), None before schema 1.1.0."""
+    return next(iter(labels(version).event_polarities), None)
+
+
+def _trigger_label(ev: Event, version: str) -> str:
+    label = f"{ev.type}{SEP}{ev.epistemic.status}"
+    if isinstance(ev.polarity, str) and ev.polarity != default_polarity(version):
+        label += f"{SEP}{ev.polarity}"
+    return label
 
 
 def record_sha(record: Record) -> str:
@@ -128,7 +144,7 @@ def record_to_row(record: Record) -> dict:
     for m in record.entities:
         add_span(m.id, m.start, m.end, f"{m.type}{SEP}{m.form}")
     for ev in record.events:
-        add_span(ev.id, ev.trigger.start, ev.trigger.end, f"{ev.type}{SEP}{ev.epistemic.status}")
+        add_span(ev.id, ev.trigger.start, ev.trigger.end, _trigger_label(ev, record.schema_version))
     for st in record.stances:
         first, *rest = st.evidence
         add_span(st.id, first.start, first.end, f"{STANCE}{SEP}{st.polarity}")
@@ -139,18 +155,18 @@ def record_to_row(record: Record) -> dict:
 
     first_mention = {c.id: c.mentions[0] for c in record.clusters}
     relations: list[dict] = []
-    refs: list[list[str]] = []  # [owner id, relation type, span id, ref] where ref is not the span's own id
+    refs: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # (owner, type, span id) → refs, in order
 
     def relate(owner: str, rel_type: str, ref: str) -> None:
         if ref in by_id:
             target = ref
         elif ref in first_mention:
             target = first_mention[ref]  # a cluster is drawn as its first mention; aces_map remembers the cluster
-            refs.append([owner, rel_type, target, ref])
         else:
             raise ValueError(
                 f"{record.id}: {owner} refers to {ref}, which is no mention, cluster or event of the record"
             )
+        refs[(owner, rel_type, target)].append(ref)
         relations.append({"id": len(relations) + 1, "from_id": by_id[owner], "to_id": by_id[target], "type": rel_type})
 
     for ev in record.events:
@@ -172,7 +188,8 @@ def record_to_row(record: Record) -> dict:
         "schema": record.schema_version,
         "spans": span_map,
         "clusters": [[c.id, c.name, list(c.mentions)] for c in record.clusters],
-        "refs": refs,
+        "refs": [[*key, seq] for key, seq in refs.items() if any(ref != key[2] for ref in seq)],
+        "explicit_polarity": [ev.id for ev in record.events if ev.polarity == default_polarity(record.schema_version)],
     }
     row = {"text": text, "entities": entities, "relations": relations}
     row.update({"aces_id": record.id, "aces_base": record_sha(record), "aces_map": aces_map})
@@ -415,7 +432,8 @@ class _Row:
         mentions = [sp for sp in spans if sp.meaning.kind == "mention"]
         entities = self._merge_new([self._mention(sp) for sp in mentions], lambda m: m.start)
         clusters, cluster_of = self._clusters(mentions)
-        refs = {(str(o), str(t), str(s)): str(r) for o, t, s, r in self._ref_entries()}
+        refs = {(str(o), str(t), str(s)): [str(r) for r in seq] for o, t, s, seq in self._ref_entries()}
+        self._ref_used: dict[tuple, int] = defaultdict(int)
         events = self._merge_new(
             [self._event(sp, refs, cluster_of) for sp in spans if sp.meaning.kind == "trigger"],
             lambda e: e.trigger.start,
@@ -464,7 +482,7 @@ class _Row:
                 self.problem(sp.where, "belongs to no stance; draw a stance relation to it or delete it")
 
     def _ref_entries(self) -> list[list]:
-        return [e for e in self.map["refs"] if isinstance(e, list) and len(e) == 4]
+        return [e for e in self.map["refs"] if isinstance(e, list) and len(e) == 4 and isinstance(e[3], list)]
 
     def _merge_new(self, items: list, start_of) -> list:
         """Pushed items keep their order; each new one goes before the first pushed item that starts after it."""
@@ -555,7 +573,11 @@ class _Row:
         """The ACES id a relation points at: an event for a trigger, else the mention or (as pushed) its cluster."""
         if tgt.meaning.kind == "trigger":
             return tgt.aces_id  # type: ignore[return-value]
-        if (owner, rtype, tgt.aces_id) in refs:
+        key = (owner, rtype, tgt.aces_id)
+        pushed = refs.get(key, [])
+        k = self._ref_used[key]
+        self._ref_used[key] += 1
+        if k < len(pushed) and pushed[k] != tgt.aces_id:  # the k-th such relation stood for the mention's cluster
             return cluster_of[tgt.aces_id]  # type: ignore[index]
         return tgt.aces_id  # type: ignore[return-value]
 
@@ -569,7 +591,11 @@ class _Row:
         sources = sp.targets(REL_SOURCE)
         source = self._ref(eid, REL_SOURCE, sources[0], refs, cluster_of) if sources else None  # type: ignore[arg-type]
         trigger = Span(sp.start, sp.end, self.text[sp.start : sp.end])
-        return Event(eid, sp.meaning.type, trigger, arguments, Epistemic(sp.meaning.attr, source))  # type: ignore[arg-type]
+        polarity = sp.meaning.polarity or (
+            default_polarity(self.version) if eid in self.map.get("explicit_polarity", []) else msgspec.UNSET
+        )
+        epistemic = Epistemic(sp.meaning.attr, source)
+        return Event(eid, sp.meaning.type, trigger, arguments, epistemic, polarity)  # type: ignore[arg-type]
 
     def _stance(self, sp: _Span, refs: dict, cluster_of: dict[str, str]) -> Stance:
         sid = sp.aces_id
