@@ -2,6 +2,11 @@
 
 The JSON form is defined by ``schema/<version>/record.schema.json``; these structs mirror it so that
 ``to_json(from_json(line))`` is the identity on canonical lines. Field order here is the key order on disk.
+
+One set of structs reads and writes every schema version. Fields added by a later version default to
+``msgspec.UNSET``, which is never encoded: a record of an older version gains no key on a round trip, so it
+stays byte-identical and valid as what it is stamped. ``schema_version`` says which fields a record may use;
+the validator (and ``aces migrate``) hold it to that.
 """
 
 from __future__ import annotations
@@ -60,6 +65,9 @@ class Event(msgspec.Struct, frozen=True):
     trigger: Span
     arguments: tuple[Argument, ...]
     epistemic: Epistemic
+    polarity: str | msgspec.UnsetType = msgspec.UNSET
+    """Since 1.1.0: ``labels.json`` ``event_polarities`` (``negative``: the text says it did not happen); unset =
+    positive."""
 
 
 class AuthorHolder(msgspec.Struct, frozen=True, tag_field="kind", tag="author"):
@@ -108,6 +116,8 @@ class Provenance(msgspec.Struct, frozen=True):
     raw_sha256: str
     offset_map: tuple[OffsetRun, ...]
     removed: tuple[Removal, ...]
+    corpus_version: str | msgspec.UnsetType = msgspec.UNSET
+    """Since 1.1.0: the corpus release (``corpus/VERSION``) this copy of the record belongs to."""
 
 
 class Record(msgspec.Struct, frozen=True):

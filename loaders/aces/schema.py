@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +42,10 @@ class Labels:
     event_ref_type: str
     proclitics: frozenset[str]
     proclitics_max: int
+    event_polarities: dict[str, str] = field(default_factory=dict)
+    """Event polarity values (since 1.1.0; empty before: no event carries a polarity)."""
+    epistemic_source: dict[str, str] = field(default_factory=dict)
+    """Status → ``required`` / ``optional`` / ``forbidden``: whether an event of that status names a source."""
 
     def roles(self, event_type: str) -> dict[str, list[str]]:
         """Role → admitted entity types (``event_ref_type`` admits an event) for one event type."""
@@ -74,7 +78,14 @@ def labels(version: str = CURRENT_VERSION) -> Labels:
         event_ref_type=data["event_ref_type"],
         proclitics=frozenset(data["proclitics"]["letters"]),
         proclitics_max=data["proclitics"]["max_length"],
+        event_polarities=data.get("event_polarities", {}),
+        epistemic_source=data.get("epistemic_source") or _source_rule_1_0(data["epistemic_statuses"]),
     )
+
+
+def _source_rule_1_0(statuses: dict[str, str]) -> dict[str, str]:
+    """Schema 1.0.0 states its source rule only in prose (a source exactly when claimed); 1.1.0 made it data."""
+    return {status: "required" if status == "claimed" else "forbidden" for status in statuses}
 
 
 @cache
