@@ -73,6 +73,11 @@ main.add_command(doccano_group)
 export_group.add_command(export_doccano)
 import_group.add_command(import_doccano)
 
+from aces.cli_brat import export_brat, import_brat  # noqa: E402
+
+export_group.add_command(export_brat)
+import_group.add_command(import_brat)
+
 
 if __name__ == "__main__":
     sys.exit(main())
