@@ -197,11 +197,16 @@ def test_one_dropped_span_is_caught(key: str) -> None:
     (doc,) = through_docbin([record])
     doc.spans[key] = list(doc.spans[key])[:-1]
     assert sum((corpus_spans([record]) - docbin_spans([doc])).values()) == 1
-    if key == SEGMENTS:
-        assert doc_to_record(doc) != record
-    else:
-        with pytest.raises(ConversionError, match="span"):
-            doc_to_record(doc)
+    with pytest.raises(ConversionError, match=f"no span in doc.spans\\['{key}'\\]"):
+        doc_to_record(doc)
+
+
+def test_a_span_without_metadata_is_refused() -> None:
+    record = clitic_record()
+    (doc,) = through_docbin([record])
+    doc.spans[EVENTS] = [*doc.spans[EVENTS], doc.char_span(0, 1, label="Conflict.Attack", span_id="t-spacy-001:e9")]
+    with pytest.raises(ConversionError, match="e9"):
+        doc_to_record(doc)
 
 
 def test_one_dropped_entity_is_caught() -> None:

@@ -13,16 +13,18 @@ Layout of one Doc (``doc.text == record.text`` exactly):
 - ``doc.spans["stance_targets"]``: proposition targets, label ``proposition``, ``span.id_`` = stance id;
 - ``doc.spans["segments"]``: segments, label = segment type, ``span.id_`` = segment id; each segment's first
   token is a sentence start and no other token is;
-- ``doc.user_data["aces"]``: what is not a span (JSON-safe): the record's other fields, mention forms,
-  clusters, event arguments (role → ref) and epistemic status, stance holders and targets.
+- ``doc.user_data["aces"]``: every field that is not a span offset or span label (JSON-safe, in record
+  order): the record's own fields (id, split, provenance, …), and per item the rest of it: mention ids and
+  forms, clusters, event arguments (role → ref) and epistemic status, stance holders and targets. Fields are
+  copied generically, so optional fields a later schema version adds (e.g. an event's polarity) survive too.
 
-Offsets live only in the span groups, so the import reads them from there and nothing else: a span missing
-from a group cannot be papered over by metadata.
+Offsets live only in the span groups, so the import reads them from there and nothing else: an item whose span
+is missing from its group (or a span with no item) is refused, never papered over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,17 +33,9 @@ import msgspec
 
 from aces.offsets import TokenSpan, flat_mentions, record_tokens, split_at
 from aces.record import (
-    Argument,
-    Cluster,
-    Epistemic,
-    Event,
-    Mention,
     PropositionTarget,
-    Provenance,
     Record,
-    Segment,
     Span,
-    Stance,
 )
 
 if TYPE_CHECKING:
@@ -129,27 +123,30 @@ def _char_span(doc: Doc, start: int, end: int, text: str, what: str, **kwargs: A
     return span
 
 
+def _rest(obj: Any, *drop: str) -> dict:
+    """``obj`` as builtins without the fields a span carries: every other field, including ones a later schema
+    version adds (unset optional fields are omitted, so they stay unset after the import)."""
+    out = msgspec.to_builtins(obj)
+    for key in drop:
+        out.pop(key, None)
+    return out
+
+
 def _payload(record: Record) -> dict:
-    """Everything in the record that is not a span offset, JSON-safe."""
+    """Everything in the record that the span groups do not hold, JSON-safe, in record order."""
     stances = []
     for st in record.stances:
-        target = {"kind": PROPOSITION} if isinstance(st.target, PropositionTarget) else msgspec.to_builtins(st.target)
-        stances.append({"id": st.id, "holder": msgspec.to_builtins(st.holder), "target": target})
+        rest = _rest(st, "polarity", "evidence")
+        if isinstance(st.target, PropositionTarget):
+            rest["target"] = {"kind": PROPOSITION}  # its offsets and text are in doc.spans["stance_targets"]
+        stances.append(rest)
     return {
         "layout": LAYOUT,
-        "record": {
-            "schema_version": record.schema_version,
-            "id": record.id,
-            "lang": record.lang,
-            "split": record.split,
-            "provenance": msgspec.to_builtins(record.provenance),
-        },
-        "forms": {m.id: m.form for m in record.entities},
+        "record": _rest(record, "text", "segments", "entities", "clusters", "events", "stances"),
+        "segments": [_rest(s, "type", "start", "end") for s in record.segments],
+        "mentions": [_rest(m, "start", "end", "text", "type") for m in record.entities],
         "clusters": msgspec.to_builtins(record.clusters),
-        "events": [
-            {"id": e.id, "arguments": msgspec.to_builtins(e.arguments), "epistemic": msgspec.to_builtins(e.epistemic)}
-            for e in record.events
-        ],
+        "events": [_rest(e, "type", "trigger") for e in record.events],
         "stances": stances,
     }
 
@@ -217,32 +214,40 @@ def _group(doc: Doc, key: str) -> list:
     return list(doc.spans[key]) if key in doc.spans else []
 
 
-def _by_id(spans: Sequence, what: str, doc_id: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for span in spans:
-        if span.id_ in out:
-            raise ConversionError(f"{doc_id}: two {what} spans carry the id {span.id_!r}")
-        out[span.id_] = span
-    return out
+class _Spans:
+    """The spans of one group by id, handed out once each, so a span without metadata or metadata without a span
+    is reported instead of silently dropped."""
+
+    def __init__(self, doc: Doc, key: str, doc_id: str, many: bool = False) -> None:
+        self.key, self.doc_id = key, doc_id
+        self.by_id: dict[str, list] = {}
+        for span in _group(doc, key):
+            if span.id_ in self.by_id and not many:
+                raise ConversionError(f"{doc_id}: two spans in doc.spans[{key!r}] carry the id {span.id_!r}")
+            self.by_id.setdefault(span.id_, []).append(span)
+
+    def take(self, ann_id: str) -> list:
+        if ann_id not in self.by_id:
+            raise ConversionError(
+                f"{self.doc_id}: {ann_id} is in doc.user_data but has no span in doc.spans[{self.key!r}]; "
+                "the DocBin lost a span: re-export it"
+            )
+        return self.by_id.pop(ann_id)
+
+    def done(self) -> None:
+        if self.by_id:
+            raise ConversionError(
+                f"{self.doc_id}: span(s) {sorted(self.by_id)} in doc.spans[{self.key!r}] have no entry in "
+                "doc.user_data; the DocBin was edited or not written by `aces export spacy`"
+            )
 
 
-def _need(mapping: dict, key: str, what: str, doc_id: str):
-    if key not in mapping:
-        raise ConversionError(f"{doc_id}: {what} {key!r} is in doc.user_data but has no span; the DocBin is incomplete")
-    return mapping.pop(key)
-
-
-def _leftover(mapping: dict, what: str, doc_id: str) -> None:
-    if mapping:
-        raise ConversionError(f"{doc_id}: {what} span(s) {sorted(mapping)} have no entry in doc.user_data")
-
-
-def _span(span) -> Span:
-    return Span(span.start_char, span.end_char, span.text)
+def _offsets(span) -> dict:
+    return {"start": span.start_char, "end": span.end_char, "text": span.text}
 
 
 def doc_to_record(doc: Doc) -> Record:
-    """Inverse of ``record_to_doc``: offsets from the span groups, the rest from ``doc.user_data["aces"]``."""
+    """Inverse of ``record_to_doc``: offsets and labels from the span groups, the rest from ``doc.user_data``."""
     meta = doc.user_data.get(USER_DATA_KEY)
     if not isinstance(meta, dict):
         raise ConversionError(
@@ -251,69 +256,45 @@ def doc_to_record(doc: Doc) -> Record:
         )
     if meta.get("layout") != LAYOUT:
         raise ConversionError(f"Doc layout {meta.get('layout')!r} is not {LAYOUT}; re-export with this aces version")
-    head = meta["record"]
-    rid = head["id"]
-    segments = tuple(Segment(s.id_, s.label_, s.start_char, s.end_char) for s in _group(doc, SEGMENTS))
-    forms = dict(meta["forms"])
-    mention_spans = _by_id(_group(doc, MENTIONS), "mention", rid)
-    _leftover({k: v for k, v in mention_spans.items() if k not in forms}, "mention", rid)
-    entities = tuple(
-        Mention(s.id_, s.start_char, s.end_char, s.text, s.label_, forms.pop(s.id_)) for s in mention_spans.values()
-    )
-    for missing in forms:  # a mention whose span is gone
-        _need({}, missing, "mention", rid)
-    triggers = _by_id(_group(doc, EVENTS), "event", rid)
+    data = dict(meta["record"])
+    rid = data["id"]
+    groups = {
+        key: _Spans(doc, key, rid, many=key == STANCE) for key in (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS)
+    }
+    segments = []
+    for seg in meta["segments"]:
+        (span,) = groups[SEGMENTS].take(seg["id"])
+        segments.append({**seg, "type": span.label_, "start": span.start_char, "end": span.end_char})
+    entities = []
+    for m in meta["mentions"]:
+        (span,) = groups[MENTIONS].take(m["id"])
+        entities.append({**m, **_offsets(span), "type": span.label_})
     events = []
     for e in meta["events"]:
-        trig = _need(triggers, e["id"], "event", rid)
-        events.append(
-            Event(
-                id=e["id"],
-                type=trig.label_,
-                trigger=_span(trig),
-                arguments=msgspec.convert(e["arguments"], tuple[Argument, ...]),
-                epistemic=msgspec.convert(e["epistemic"], Epistemic),
-            )
-        )
-    _leftover(triggers, "event", rid)
-    evidence: dict[str, list] = {}
-    for s in _group(doc, STANCE):
-        evidence.setdefault(s.id_, []).append(s)
-    targets = _by_id(_group(doc, STANCE_TARGETS), "stance target", rid)
+        (span,) = groups[EVENTS].take(e["id"])
+        events.append({**e, "type": span.label_, "trigger": _offsets(span)})
     stances = []
     for st in meta["stances"]:
-        spans = _need(evidence, st["id"], "stance", rid)
-        target = dict(st["target"])
-        if target["kind"] == PROPOSITION:
-            t = _need(targets, st["id"], "stance target", rid)
-            target.update(start=t.start_char, end=t.end_char, text=t.text)
-        stances.append(
-            msgspec.convert(
-                {
-                    "id": st["id"],
-                    "holder": st["holder"],
-                    "target": target,
-                    "polarity": spans[0].label_,
-                    "evidence": [msgspec.to_builtins(_span(s)) for s in spans],
-                },
-                Stance,
-            )
-        )
-    _leftover(evidence, "stance", rid)
-    _leftover(targets, "stance target", rid)
-    return Record(
-        schema_version=head["schema_version"],
-        id=rid,
-        lang=head["lang"],
-        split=head["split"],
+        spans = groups[STANCE].take(st["id"])
+        stance = {**st, "polarity": spans[0].label_, "evidence": [_offsets(s) for s in spans]}
+        if st["target"]["kind"] == PROPOSITION:
+            (span,) = groups[STANCE_TARGETS].take(st["id"])
+            stance["target"] = {"kind": PROPOSITION, **_offsets(span)}
+        stances.append(stance)
+    for group in groups.values():
+        group.done()
+    data.update(
         text=doc.text,
-        provenance=msgspec.convert(head["provenance"], Provenance),
         segments=segments,
         entities=entities,
-        clusters=msgspec.convert(meta["clusters"], tuple[Cluster, ...]),
-        events=tuple(events),
-        stances=tuple(stances),
+        clusters=meta["clusters"],
+        events=events,
+        stances=stances,
     )
+    try:
+        return msgspec.convert(data, Record)
+    except msgspec.ValidationError as err:
+        raise ConversionError(f"{rid}: doc.user_data does not describe a record ({err})") from err
 
 
 def docs_to_records(docs: Iterable[Doc]) -> Iterator[Record]:
