@@ -8,6 +8,8 @@ which reads far better than "not valid under any of the schemas listed".
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from functools import cache
 
 import jsonschema_rs
@@ -143,7 +145,8 @@ def _report(
         shapes = " or ".join(_describe_alternative(root, a) for a in alts)
         sink.add(
             "schema-variant",
-            _shorten(f"{where}: {err.instance!r} matches none of the allowed shapes") + f"; use {shapes}",
+            _shorten(f"{where}: {json.dumps(err.instance, ensure_ascii=False)} matches none of the allowed shapes")
+            + f"; use {shapes}",
             ann_id=ann_id,
         )
         return
@@ -169,7 +172,43 @@ def check_schema(record: dict, sink: Sink) -> str | None:
         return None
     check = validator(version)
     if check.is_valid(record):
-        return version
+        return _integers_are_ints(record, sink)
     for err in check.iter_errors(record):
         _report(err, record, sink, version)
     return None
+
+
+def _offset_paths(record: dict) -> Iterator[tuple[tuple, object]]:
+    """Paths of every offset in a schema-valid record (spans, segments, offset-map runs, removals)."""
+    for key in ("segments", "entities"):
+        for i, item in enumerate(record[key]):
+            yield (key, i, "start"), item["start"]
+            yield (key, i, "end"), item["end"]
+    for i, ev in enumerate(record["events"]):
+        yield ("events", i, "trigger", "start"), ev["trigger"]["start"]
+        yield ("events", i, "trigger", "end"), ev["trigger"]["end"]
+    for i, st in enumerate(record["stances"]):
+        for j, span in enumerate(st["evidence"]):
+            yield ("stances", i, "evidence", j, "start"), span["start"]
+            yield ("stances", i, "evidence", j, "end"), span["end"]
+        if "start" in st["target"]:
+            yield ("stances", i, "target", "start"), st["target"]["start"]
+            yield ("stances", i, "target", "end"), st["target"]["end"]
+    for i, run in enumerate(record["provenance"]["offset_map"]):
+        for j, value in enumerate(run):
+            yield ("provenance", "offset_map", i, j), value
+    for i, rem in enumerate(record["provenance"]["removed"]):
+        yield ("provenance", "removed", i, "raw_start"), rem["raw_start"]
+        yield ("provenance", "removed", i, "raw_end"), rem["raw_end"]
+
+
+def _integers_are_ints(record: dict, sink: Sink) -> str | None:
+    """JSON Schema counts 27.0 as an integer; ACES readers (msgspec) do not, so offsets must be written 27."""
+    bad = [(path, value) for path, value in _offset_paths(record) if type(value) is not int]
+    for path, value in bad:
+        sink.add(
+            "schema-type",
+            f"{json_path(path)}: {value!r} is a float; write offsets as integers ({int(value)})",
+            ann_id=enclosing_ann(record, path),
+        )
+    return None if bad else record["schema_version"]

@@ -19,9 +19,13 @@ from aces.validate.walk import offsets, sound_span, text_spans
 _EDGE_PUNCT_OK = frozenset("%٪‰؉")
 
 
+# Marks that belong to emoji, not words: variation selectors (🕊️ ends in U+FE0F) and the keycap (1️⃣).
+_EMOJI_MARKS = frozenset(chr(c) for c in [*range(0xFE00, 0xFE10), 0x20E3])
+
+
 def _is_word(ch: str) -> bool:
-    """Letters, digits and combining marks (Arabic harakat) make up words."""
-    return unicodedata.category(ch)[0] in "LNM"
+    """Letters, digits and combining marks (Arabic harakat) make up words; emoji presentation marks do not."""
+    return unicodedata.category(ch)[0] in "LNM" and ch not in _EMOJI_MARKS and not 0xE0100 <= ord(ch) <= 0xE01EF
 
 
 def _is_mark(ch: str) -> bool:
