@@ -28,7 +28,7 @@ from aces.convert.spacy_docbin import (
 )
 from aces.offsets import flat_mentions
 from aces.paths import corpus_dir, gold_files
-from aces.record import PropositionTarget, Record, read_jsonl, to_dict
+from aces.record import Cluster, Mention, PropositionTarget, Record, Segment, read_jsonl, to_dict
 from aces.schema import validator
 from spacy_samples import clitic_record, random_records
 
@@ -168,6 +168,28 @@ def test_training_examples_see_every_flat_mention() -> None:
     assert sorted(ents) == sorted((m.text, m.type) for m in flat_mentions(record.entities))
     for eg in examples:
         assert "-" not in eg.get_aligned_ner()
+
+
+def test_whitespace_edges_and_odd_gaps_are_kept_exactly() -> None:
+    """Spans that begin or end on whitespace (invalid by the guidelines, but a converter must not move them),
+    leading and doubled whitespace, no-break spaces and tabs: the text and every span come back exactly."""
+    text = " \tو\xa0داعش  لأفغانستان \n\nبكابول "
+    a = text.index("داعش")
+    spans = [(a - 1, a + 4), (a, a + 5), (text.index("أفغانستان"), text.index("أفغانستان") + 10), (1, 3)]
+    mentions = tuple(Mention(f"t-ws:m{i}", s, e, text[s:e], "ORG", "NAM") for i, (s, e) in enumerate(spans, 1))
+    record = msgspec.structs.replace(
+        clitic_record(),
+        id="t-ws",
+        text=text,
+        provenance=msgspec.structs.replace(clitic_record().provenance, offset_map=((0, len(text), 0, len(text)),)),
+        segments=(Segment("t-ws:seg1", "paragraph", 2, 20), Segment("t-ws:seg2", "paragraph", 22, 28)),
+        entities=mentions,
+        clusters=tuple(Cluster(f"t-ws:c{i}", m.text, m.type, (m.id,)) for i, m in enumerate(mentions, 1)),
+        events=(),
+        stances=(),
+    )
+    assert_no_span_lost([record])
+    assert_round_trip([record])
 
 
 # --- random documents ---------------------------------------------------------------------------------------------
