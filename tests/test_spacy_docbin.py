@@ -9,6 +9,7 @@ import msgspec
 import pytest
 import spacy
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hst
 from spacy.tokens import DocBin
 from spacy.training import Corpus
 
@@ -28,9 +29,10 @@ from aces.convert.spacy_docbin import (
 )
 from aces.offsets import flat_mentions
 from aces.paths import corpus_dir, gold_files
-from aces.record import Cluster, Mention, PropositionTarget, Record, Segment, read_jsonl, to_dict
-from aces.schema import validator
+from aces.record import Cluster, Mention, PropositionTarget, Record, Segment, from_dict, read_jsonl, to_dict, to_json
+from aces.schema import known_versions, validator
 from spacy_samples import clitic_record, random_records
+from strategies import records as valid_records
 
 NLP = spacy.blank("ar")
 
@@ -207,6 +209,32 @@ def test_every_random_span_survives_the_docbin(record: Record) -> None:
 @given(random_records())
 def test_random_round_trip_is_the_identity(record: Record) -> None:
     assert_round_trip([record])
+
+
+@RANDOM
+@pytest.mark.parametrize("version", known_versions())
+@given(data=hst.data())
+def test_every_span_of_valid_random_records_survives(version: str, data: hst.DataObject) -> None:
+    """The shared strategy (tests/strategies.py): records that pass `aces validate`, of every schema version."""
+    record = from_dict(data.draw(valid_records(version=version, doc_id="t-spacy-valid")))
+    assert_no_span_lost([record])
+    assert_round_trip([record])
+
+
+def test_fields_added_by_schema_1_1_survive() -> None:
+    """Optional fields of a later version (event polarity, provenance.corpus_version) are carried, not dropped."""
+    record = clitic_record()
+    negative = msgspec.structs.replace(record.events[0], polarity="negative")
+    record = msgspec.structs.replace(
+        record,
+        schema_version="1.1.0",
+        events=(negative, *record.events[1:]),
+        provenance=msgspec.structs.replace(record.provenance, corpus_version="1.0.0"),
+    )
+    (back,) = docs_to_records(through_docbin([record]))
+    assert back == record
+    assert (back.events[0].polarity, back.events[1].polarity) == ("negative", msgspec.UNSET)
+    assert to_json(back) == to_json(record)
 
 
 # --- the check is sharp -----------------------------------------------------------------------------------------
