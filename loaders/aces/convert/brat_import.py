@@ -257,6 +257,7 @@ class _Builder:
         self.out = out
         self.doc = side["id"]
         self.used: set[str] = set()
+        self.retired = _side_ids(side)
 
     def problem(self, line: int, message: str, severity: str = ERROR) -> None:
         self.out.problems.append(Problem(self.file, line, severity, message))
@@ -286,11 +287,12 @@ class _Builder:
         return out
 
     def fresh(self, prefix: str) -> str:
-        k = 1
-        while f"{self.doc}:{prefix}{k}" in self.used:
-            k += 1
-        self.used.add(f"{self.doc}:{prefix}{k}")
-        return f"{self.doc}:{prefix}{k}"
+        """``<doc>:<prefix><n>`` numbered after every id in use or in the side file, so a deleted id is not reused."""
+        pattern = re.compile(re.escape(f"{self.doc}:{prefix}") + r"(\d+)$")
+        taken = [int(m.group(1)) for m in map(pattern.match, self.used | self.retired) if m]
+        new = f"{self.doc}:{prefix}{max(taken, default=0) + 1}"
+        self.used.add(new)
+        return new
 
     def attr(self, name: str, bid: str, line: int, what: str) -> str:
         if (name, bid) not in self.ann.attrs:
@@ -531,6 +533,21 @@ class _Builder:
                     st = msgspec.structs.replace(st, target=EntityTarget(cid))
                 stances[st_index[owner]] = st
         return events, stances
+
+
+def _side_ids(side: dict) -> set[str]:
+    """Ids the exported record had (clusters, their mentions, owners of cluster references): never given anew."""
+    ids: set[str] = set()
+    clusters, refs = side.get("clusters"), side.get("cluster_refs")
+    for c in clusters if isinstance(clusters, list) else []:
+        if isinstance(c, dict):
+            ids.add(str(c.get("id")))
+            mentions = c.get("mentions")
+            ids.update(map(str, mentions if isinstance(mentions, list) else []))
+    for r in refs if isinstance(refs, list) else []:
+        if isinstance(r, dict):
+            ids.add(str(r.get("owner")))
+    return ids
 
 
 _ATTR_OWNER = {FORM: "mention", EPISTEMIC: "event", POLARITY: "stance"}
