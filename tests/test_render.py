@@ -136,6 +136,14 @@ def test_events_list_type_trigger_and_arguments_by_role() -> None:
     assert "Content" in page.rows["e2"] and "Life.Die «قتلت»" in page.rows["e2"]
 
 
+def test_negative_event_polarity_is_shown() -> None:
+    record = clitic_record()
+    foiled = msgspec.structs.replace(record.events[0], polarity="negative")
+    record = msgspec.structs.replace(record, schema_version="1.1.0", events=(foiled, *record.events[1:]))
+    page = Page(render_html(record))
+    assert "negative" in page.rows["e1"] and "negative" not in page.rows["e2"]
+
+
 def test_stances_list_holder_target_polarity_and_evidence() -> None:
     page = Page(render_html(clitic_record()))
     row = page.rows["st2"]

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from aces.record import AuthorHolder, EntityHolder, EntityTarget, EventTarget, PropositionTarget, Record
+import msgspec
+
+from aces.record import AuthorHolder, EntityHolder, EntityTarget, Event, EventTarget, PropositionTarget, Record
 from aces.schema import CURRENT_VERSION, Labels, known_versions, labels
 
 # Colour-blind-friendly light tones; types and polarities take them in inventory order (labels.json).
@@ -110,7 +112,7 @@ def _annotations(record: Record, refs: _Refs, ent_colour: dict[str, str], pol_co
     for e in record.events:
         args = "; ".join(f"{a.role}: {refs(a.ref)}" for a in e.arguments) or "no arguments"
         source = f", source {refs(e.epistemic.source)}" if e.epistemic.source else ""
-        tip = f"{_short(e.id)} {e.type} «{e.trigger.text}» ({e.epistemic.status}{source}): {args}"
+        tip = f"{_short(e.id)} {e.type} «{e.trigger.text}» ({e.epistemic.status}{source}{_polarity(e)}): {args}"
         anns.append(
             _Ann(
                 e.id,
@@ -153,6 +155,12 @@ def _assign_levels(mentions: list[_Ann]) -> None:
         used = {p.level for p in placed if p.start < ann.end and ann.start < p.end}
         ann.level = next(i for i in range(len(used) + 1) if i not in used)
         placed.append(ann)
+
+
+def _polarity(event: Event) -> str:
+    """Schema 1.1.0 event polarity (``negative``: the text says it did not happen); nothing when unset."""
+    polarity = getattr(event, "polarity", msgspec.UNSET)
+    return "" if polarity is msgspec.UNSET else f", {polarity}"
 
 
 def _holder(stance, refs: _Refs) -> str:
@@ -259,7 +267,9 @@ def render_html(record: Record) -> str:
             _e(_short(e.id)),
             _e(e.type),
             _b(f"«{e.trigger.text}»"),
-            _e(e.epistemic.status) + (f", source {_b(refs(e.epistemic.source))}" if e.epistemic.source else ""),
+            _e(e.epistemic.status)
+            + (f", source {_b(refs(e.epistemic.source))}" if e.epistemic.source else "")
+            + _e(_polarity(e)),
             "<br>".join(f"{_b(a.role)}: {_b(refs(a.ref))}" for a in e.arguments) or "—",
         ]
         for e in record.events
