@@ -120,10 +120,13 @@ _ALL: tuple[Check, ...] = (
        "Use asserted, claimed or hypothetical (schema 1.0.0)."),
     _c("claimed-without-source", 3, ERROR, "A claimed event has no epistemic source.",
        "Set `source` to the id of the claimant's mention (or cluster), or change the status."),
-    _c("source-without-claim", 3, ERROR, "An event that is not claimed has an epistemic source.",
-       "Set `source` to null, or set the status to claimed if the event is someone's claim."),
-    _c("unknown-polarity", 3, ERROR, "A stance polarity is not in labels.json `stance_polarities`.",
-       "Use FAVOR, AGAINST or NEUTRAL (schema 1.0.0)."),
+    _c("source-without-claim", 3, ERROR, "An event whose status takes no source has one (labels.json "
+       "`epistemic_source`: asserted; also hypothetical before schema 1.1.0).",
+       "Set `source` to null, or set the status to claimed if the event is someone's claim (since 1.1.0 a "
+       "hypothetical event may name whose hypothesis it is)."),
+    _c("unknown-polarity", 3, ERROR, "A stance polarity is not in labels.json `stance_polarities`, or an event "
+       "polarity (schema 1.1.0) is not in `event_polarities`.",
+       "Use FAVOR, AGAINST or NEUTRAL for a stance; positive or negative for an event (schema 1.1.0)."),
     _c("mention-not-clustered", 3, ERROR, "A mention belongs to no cluster.",
        "Add it to the cluster of its entity, or make a singleton cluster for it."),
     _c("mention-in-several-clusters", 3, ERROR, "A mention is listed in more than one cluster (or twice in one).",

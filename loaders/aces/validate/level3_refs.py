@@ -15,7 +15,7 @@ from aces.schema import Labels, labels
 from aces.validate.findings import Ref, Sink
 from aces.validate.walk import COLLECTIONS, offsets, text_spans
 
-CLAIMED = "claimed"  # the one status that requires a source (labels.json describes it; the rule lives here)
+CLAIMED = "claimed"  # the status that requires a source (in 1.1.0 labels.json says so in `epistemic_source`)
 _HINT_OCCURRENCES = 3
 
 
@@ -283,20 +283,32 @@ class _Doc:
                     )
             status, source = ev["epistemic"]["status"], ev["epistemic"]["source"]
             self._known("unknown-epistemic-status", status, inv.epistemic_statuses, eid, "epistemic status")
-            if status == CLAIMED and source is None:
+            # Which statuses take a source is data since schema 1.1.0 (labels.json `epistemic_source`; for 1.0.0
+            # aces.schema derives it: required when claimed, forbidden otherwise).
+            rule = inv.epistemic_source.get(status)
+            if rule == "required" and source is None:
                 self.sink.add(
                     "claimed-without-source",
-                    "claimed event with source null; set source to the claimant's mention or cluster id",
+                    f"{status} event with source null; set source to the claimant's mention or cluster id",
                     ann_id=eid,
                 )
-            elif status != CLAIMED and source is not None:
+            elif rule == "forbidden" and source is not None:
+                admitting = " or ".join(repr(s) for s, r in inv.epistemic_source.items() if r != "forbidden")
                 self.sink.add(
                     "source-without-claim",
-                    f"{status!r} event has source {source!r}; set source to null or the status to {CLAIMED!r}",
+                    f"{status!r} event has source {source!r}; set source to null or the status to {admitting}",
                     ann_id=eid,
                 )
             if source is not None:
                 self.resolve(source, ("mention", "cluster"), eid, "epistemic source")
+
+    # -- schema 1.1.0: event polarity (added with the 1.1.0 migration; values from labels.json) ----------------
+    def check_event_polarities(self) -> None:
+        """A polarity an event carries is one of labels.json ``event_polarities`` (level 2 keeps it out of 1.0.0)."""
+        for ev in self.record["events"]:
+            if "polarity" in ev:
+                values = self.labels.event_polarities
+                self._known("unknown-polarity", ev["polarity"], values, ev["id"], "event polarity")
 
     def check_stances(self) -> None:
         for st in self.record["stances"]:
@@ -363,6 +375,7 @@ def check_record(record: dict, sink: Sink, version: str, ids: IdIndex | None, co
     doc.check_spans()
     doc.check_mentions_and_clusters()
     doc.check_events()
+    doc.check_event_polarities()
     doc.check_stances()
     if corpus_dir is not None:
         doc.check_provenance(corpus_dir)
