@@ -78,6 +78,10 @@ from aces.cli_brat import export_brat, import_brat  # noqa: E402
 export_group.add_command(export_brat)
 import_group.add_command(import_brat)
 
+from aces.cli_conll import export_conll  # noqa: E402
+
+export_group.add_command(export_conll)
+
 
 if __name__ == "__main__":
     sys.exit(main())
