@@ -23,6 +23,8 @@ _EMOJI = (
     r"\u2b05-\u2b55\u3030\u303d\u3297\u3299\ufe0f\U0001f000-\U0001faff\U000e0020-\U000e007f"
 )
 _ZERO_WIDTH = re.compile(rf"[\u200b\u200c\u2060\ufeff\u180e]|(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])")
+# One pass over the text finds whether any of the three kinds above is present at all (the usual answer is no).
+_ANY_INVISIBLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff\u180e]")
 _JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
 
 
@@ -93,11 +95,14 @@ def check_text(record: dict, sink: Sink) -> None:
                 f"text is not in Unicode NFC (first change at offset {at}: {text[at : at + 3]!r}); "
                 "re-ingest the raw file so the text is normalised and the offsets are mapped",
             )
-        _report_chars(
-            sink, "control-char", _CONTROL, text, "control character(s)", "only newlines may separate segments"
-        )
-        _report_chars(sink, "bidi-control", _BIDI, text, "bidi control character(s)", "remove them at ingest")
-        _report_chars(sink, "zero-width-char", _ZERO_WIDTH, text, "zero-width character(s)", "remove them at ingest")
+        if _ANY_INVISIBLE.search(text):
+            _report_chars(
+                sink, "control-char", _CONTROL, text, "control character(s)", "only newlines may separate segments"
+            )
+            _report_chars(sink, "bidi-control", _BIDI, text, "bidi control character(s)", "remove them at ingest")
+            _report_chars(
+                sink, "zero-width-char", _ZERO_WIDTH, text, "zero-width character(s)", "remove them at ingest"
+            )
     for ann_id, what, span in text_spans(record):
         stored = span.get("text")
         if isinstance(stored, str) and not unicodedata.is_normalized("NFC", stored):

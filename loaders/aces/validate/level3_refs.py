@@ -17,6 +17,7 @@ from aces.validate.walk import COLLECTIONS, offsets, text_spans
 
 CLAIMED = "claimed"  # the status that requires a source (in 1.1.0 labels.json says so in `epistemic_source`)
 _HINT_OCCURRENCES = 3
+_ARGUMENT_KINDS = ("mention", "cluster", "event")
 
 
 class IdIndex:
@@ -62,6 +63,15 @@ def corpus_dir_of(path: Path) -> Path:
     return parent.parent if parent.name == "gold" else parent
 
 
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
+def _either(kinds: tuple[str, ...]) -> str:
+    """``mention, cluster or event``."""
+    return kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+
+
 def _occurrences(text: str, needle: str, near: int) -> list[int]:
     found, at = [], text.find(needle)
     while at != -1:
@@ -102,7 +112,9 @@ class _Doc:
     def resolve(self, ref: str, allowed: tuple[str, ...], owner: str, what: str) -> tuple[str, dict] | None:
         """The annotation ``ref`` names if it exists and is of an allowed kind; reports otherwise."""
         hit = self.local.get(ref)
-        kinds = " or ".join(allowed)
+        if hit is not None and hit[0] in allowed:
+            return hit
+        kinds = _either(allowed)
         if hit is None:
             self.sink.add(
                 "dangling-ref",
@@ -110,14 +122,12 @@ class _Doc:
                 ann_id=owner,
             )
             return None
-        if hit[0] not in allowed:
-            self.sink.add(
-                "ref-wrong-kind",
-                f"{what} {ref!r} is a {hit[0]}, but it must be a {kinds}; point it at a {kinds}",
-                ann_id=owner,
-            )
-            return None
-        return hit
+        self.sink.add(
+            "ref-wrong-kind",
+            f"{what} {ref!r} is {_a(hit[0])}, but it must be {_a(kinds)}; point it at {_a(kinds)}",
+            ann_id=owner,
+        )
+        return None
 
     # -- offsets -------------------------------------------------------------------------------------------------
     def check_offsets(self, start: int, end: int, owner: str | None, what: str) -> bool:
@@ -272,7 +282,7 @@ class _Doc:
                     )
                 elif roles is not None:
                     admitted = roles[role]
-                hit = self.resolve(ref, ("mention", "cluster", "event"), eid, f"argument {role}")
+                hit = self.resolve(ref, _ARGUMENT_KINDS, eid, "argument " + role)
                 ref_type = self._ref_type(hit) if hit is not None else None
                 if admitted is not None and ref_type is not None and ref_type not in admitted:
                     self.sink.add(
@@ -329,9 +339,10 @@ class _Doc:
         try:
             data = raw_file.read_bytes()
         except OSError as err:
+            problem = "not found" if isinstance(err, FileNotFoundError) else f"cannot be read ({err.strerror})"
             self.sink.add(
                 "raw-file-missing",
-                f"raw file {raw_file} cannot be read ({err.strerror}), so the sha256 and offset map were not checked; "
+                f"raw file {raw_file} {problem}, so the sha256 and offset map were not checked; "
                 "check raw_path or the corpus layout (<corpus>/gold/ beside <corpus>/raw/)",
             )
             return

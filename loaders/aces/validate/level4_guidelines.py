@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
+from functools import cache
 
 from aces.schema import labels
 from aces.validate.findings import Sink
@@ -23,15 +24,18 @@ _EDGE_PUNCT_OK = frozenset("%٪‰؉")
 _EMOJI_MARKS = frozenset(chr(c) for c in [*range(0xFE00, 0xFE10), 0x20E3])
 
 
+@cache  # a text uses few distinct characters; unicodedata lookups add up over thousands of spans
 def _is_word(ch: str) -> bool:
     """Letters, digits and combining marks (Arabic harakat) make up words; emoji presentation marks do not."""
     return unicodedata.category(ch)[0] in "LNM" and ch not in _EMOJI_MARKS and not 0xE0100 <= ord(ch) <= 0xE01EF
 
 
+@cache  # a text uses few distinct characters; unicodedata lookups add up over thousands of spans
 def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "M"
 
 
+@cache  # a text uses few distinct characters; unicodedata lookups add up over thousands of spans
 def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "P" and ch not in _EDGE_PUNCT_OK
 
@@ -70,6 +74,12 @@ class _Guidelines:
     def edges(self, start: int, end: int, owner: str | None, what: str) -> None:
         text = self.text
         first, last = text[start], text[end - 1]
+        if (
+            _is_word(first)
+            and _is_word(last)
+            and not ((end < len(text) and _is_word(text[end])) or (start > 0 and _is_word(text[start - 1])))
+        ):
+            return  # the usual case: whole words on both edges
         shown = f"{what} {text[start:end]!r} [{start}, {end})"
         if first.isspace() or last.isspace():
             self.sink.add(

@@ -15,17 +15,19 @@ from collections.abc import Callable
 
 from aces.validate.findings import Ref, Sink
 
-_WHITESPACE = re.compile(r"\s+")
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(rf"(?<![0-9.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?[0-9])")
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Every pattern starts with a character class so the regex engine skips ahead fast; the boundary and range
+# conditions that would need a leading look-behind are checked in Python on the (rare) candidates instead.
+_IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_PHONE_CANDIDATE = re.compile(r"[+\d][\d ().-]{6,}\d")
 _PHONE = re.compile(
     r"(?:\+|(?<!\d)00)\d{1,4}(?:[ .-]?\(?\d{1,4}\)?){2,6}(?!\d)"  # international: +44 20 7946 0958, 0097150…
     r"|(?<![\d.,])0\d{1,4}(?:[ .-]?\d{2,4}){2,4}(?![\d%])"  # national, leading zero: 0791 234 567
     r"|(?<![\d.,])\d{10,}(?![\d%])"  # ten or more digits in a row
 )
 _PHONE_MIN_DIGITS = 8
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
+_BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
 class TextIndex:
@@ -36,7 +38,7 @@ class TextIndex:
 
     def check(self, record: dict, sink: Sink) -> None:
         text, split = record["text"], record["split"]
-        digest = hashlib.blake2b(_WHITESPACE.sub(" ", text).strip().encode("utf-8"), digest_size=16).digest()
+        digest = hashlib.blake2b(" ".join(text.split()).encode("utf-8"), digest_size=16).digest()
         seen = self._first.get(digest)
         if seen is None:
             self._first[digest] = (split, sink.here())
@@ -62,6 +64,33 @@ def _mask(found: str) -> str:
     return found[:3] + "…" if len(found) > 4 else "…"
 
 
+def _alone(text: str, start: int, end: int, joined: frozenset[str] | str) -> bool:
+    """No character of ``joined`` right before ``start`` or right after ``end``."""
+    return (start == 0 or text[start - 1] not in joined) and (end == len(text) or text[end] not in joined)
+
+
+def _ip_addresses(text: str) -> list[re.Match[str]]:
+    return [
+        m
+        for m in _IPV4.finditer(text)
+        if _alone(text, m.start(), m.end(), "0123456789.")
+        or (text[m.end() : m.end() + 1] == "." and _alone(text, m.start(), m.end() + 1, "0123456789"))
+        if all(int(octet) <= 255 and (octet == "0" or not octet.startswith("0")) for octet in m.group().split("."))
+    ]
+
+
+def _emails(text: str) -> list[re.Match[str]]:
+    if "@" not in text:
+        return []
+    return [m for m in _EMAIL.finditer(text) if m.start() == 0 or not re.match(r"[\w.+-]", text[m.start() - 1])]
+
+
+def _phones(text: str) -> list[re.Match[str]]:
+    if _PHONE_CANDIDATE.search(text) is None:
+        return []
+    return [m for m in _PHONE.finditer(text) if sum(ch.isdigit() for ch in m.group()) >= _PHONE_MIN_DIGITS]
+
+
 def _decodes_to_ascii(token: str) -> bool:
     try:
         decoded = base64.b64decode(token, validate=True)
@@ -70,23 +99,27 @@ def _decodes_to_ascii(token: str) -> bool:
     return bool(decoded) and all(32 <= b < 127 for b in decoded)
 
 
-def _phone_like(found: str) -> bool:
-    return sum(ch.isdigit() for ch in found) >= _PHONE_MIN_DIGITS
+def _base64_tokens(text: str) -> list[re.Match[str]]:
+    return [
+        m
+        for m in _BASE64.finditer(text)
+        if _alone(text, m.start(), m.end(), _BASE64_CHARS) and _decodes_to_ascii(m.group())
+    ]
 
 
-_PII: tuple[tuple[str, re.Pattern[str], str, Callable[[str], bool] | None], ...] = (
-    ("pii-ip-address", _IPV4, "IPv4 address(es)", None),
-    ("pii-email", _EMAIL, "e-mail address(es)", None),
-    ("pii-phone", _PHONE, "phone number(s)", _phone_like),
-    ("pii-base64-token", _BASE64, "base64 token(s) that decode to ASCII", _decodes_to_ascii),
+_PII: tuple[tuple[str, Callable[[str], list[re.Match[str]]], str], ...] = (
+    ("pii-ip-address", _ip_addresses, "IPv4 address(es)"),
+    ("pii-email", _emails, "e-mail address(es)"),
+    ("pii-phone", _phones, "phone number(s)"),
+    ("pii-base64-token", _base64_tokens, "base64 token(s) that decode to ASCII"),
 )
 
 
 def check_pii(record: dict, sink: Sink) -> None:
     """One finding per kind of personal data found in the text, with the first place and a masked sample."""
     text = record["text"]
-    for code, pattern, what, keep in _PII:
-        hits = [m for m in pattern.finditer(text) if keep is None or keep(m.group())]
+    for code, find, what in _PII:
+        hits = find(text)
         if hits:
             first = hits[0]
             sink.add(
