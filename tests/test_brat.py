@@ -6,14 +6,16 @@ import json
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aces import record as rec
-from aces.convert.brat import ConversionError, from_brat, to_brat
+from aces.convert.brat import HANDLED_FIELDS, ConversionError, check_fields, from_brat, to_brat
 from aces.convert.brat_conf import names, storage_form
 from aces.paths import corpus_dir, gold_files
-from aces.schema import CURRENT_VERSION, labels
+from aces.schema import CURRENT_VERSION, known_versions, labels
 from spacy_samples import clitic_record, random_records
 from strategies import records as valid_records
 
@@ -54,12 +56,32 @@ def test_hand_sample_with_cluster_refs_emoji_and_clitics(tmp_path: Path) -> None
     }
 
 
+@pytest.mark.parametrize("version", known_versions())
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(valid_records(min_mentions=2))
-def test_random_valid_records_round_trip(tmp_path_factory, data: dict) -> None:
-    record = rec.from_dict(data)
+@given(data=st.data())
+def test_random_valid_records_round_trip(tmp_path_factory, version: str, data: st.DataObject) -> None:
+    """The shared strategy (tests/strategies.py): valid records of every schema version, all layers."""
+    record = rec.from_dict(data.draw(valid_records(version=version, min_mentions=2)))
     (back,) = _round_trip([record], tmp_path_factory.mktemp("brat"))
     assert back == record
+
+
+def test_schema_1_1_event_polarity_survives_and_unset_stays_unset(tmp_path: Path) -> None:
+    record = clitic_record()
+    events = list(record.events)
+    events[0] = msgspec.structs.replace(events[0], polarity="negative")
+    events[1] = msgspec.structs.replace(events[1], polarity="positive")
+    record = msgspec.structs.replace(record, schema_version="1.1.0", events=tuple(events))
+    (back,) = _round_trip([record], tmp_path)
+    assert [e.polarity for e in back.events] == ["negative", "positive", msgspec.UNSET]
+    assert "EventPolarity\tArg:" in (tmp_path / "annotation.conf").read_text(encoding="utf-8")
+
+
+def test_every_record_field_is_carried() -> None:
+    """A field added to the record structs must be added to the BRAT layout (or export refuses to drop it)."""
+    check_fields()
+    for struct, known in HANDLED_FIELDS.items():
+        assert set(struct.__struct_fields__) == known, struct.__name__
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -16,7 +16,8 @@ Layout of one document ``ID`` (a directory gets ``annotation.conf`` and ``visual
   - cluster with two or more mentions: ``*`` line ``Coreference T1 T4 …`` (BRAT's equivalence; singletons have none);
   - event: ``T`` trigger (type = event type), ``E`` line ``Type:Tn Role:Tx Role2:Ty …`` (a repeated role is
     numbered, BRAT's convention), epistemic source as the extra role ``EpistemicSource``, ``A`` line
-    ``Epistemic En claimed``, ``#`` line with the ACES id;
+    ``Epistemic En claimed``, ``A`` line ``EventPolarity En negative`` when the event has a polarity (schema
+    1.1.0; no line = no polarity), ``#`` line with the ACES id;
   - stance: an ``E`` line of type ``Stance`` whose trigger is the first evidence span, ``Holder`` (absent = the
     author), ``Target`` (a mention, an event ``E``, or a ``Proposition`` span) and ``Evidence`` (further evidence
     spans, type ``Evidence``); ``A`` line ``Polarity En AGAINST``; ``#`` line with the ACES id.
@@ -47,6 +48,7 @@ import msgspec
 from aces.convert.brat_conf import (
     COREF,
     EPISTEMIC,
+    EVENT_POLARITY,
     EVIDENCE,
     EVIDENCE_ROLE,
     FORM,
@@ -64,7 +66,20 @@ from aces.convert.brat_conf import (
     storage_form,
     visual_conf,
 )
-from aces.record import EntityHolder, EntityTarget, EventTarget, PropositionTarget, Record
+from aces.record import (
+    Argument,
+    Cluster,
+    EntityHolder,
+    EntityTarget,
+    Epistemic,
+    Event,
+    EventTarget,
+    Mention,
+    PropositionTarget,
+    Record,
+    Span,
+    Stance,
+)
 from aces.schema import CURRENT_VERSION, known_versions
 
 SIDE_SUFFIX = ".aces.json"
@@ -78,6 +93,28 @@ LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 class ConversionError(ValueError):
     """A record that cannot be written to BRAT without losing something; the message says what to fix."""
+
+
+HANDLED_FIELDS: dict[type, set[str]] = {
+    Record: {"schema_version", "id", "lang", "split", "text", "provenance", "segments", "entities", "clusters",
+             "events", "stances"},
+    Mention: {"id", "start", "end", "text", "type", "form"},
+    Cluster: {"id", "name", "type", "mentions"},
+    Event: {"id", "type", "trigger", "arguments", "epistemic", "polarity"},
+    Argument: {"role", "ref"},
+    Epistemic: {"status", "source"},
+    Stance: {"id", "holder", "target", "polarity", "evidence"},
+    Span: {"start", "end", "text"},
+}  # fmt: skip
+"""Fields the ``.ann`` layout knows (provenance and segments go whole to the side file, whatever their fields)."""
+
+
+def check_fields() -> None:
+    """Refuse to export when the record structs have a field this module would drop (a newer schema's field)."""
+    for struct, known in HANDLED_FIELDS.items():
+        new = set(struct.__struct_fields__) - known
+        if new:
+            raise ConversionError(f"{struct.__name__} has fields the BRAT export does not carry yet: {sorted(new)}")
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -203,6 +240,8 @@ def record_to_brat(record: Record) -> tuple[str, str, dict]:
             args.append(f"{SOURCE_ROLE}:{ref(ev.id, 'source', ev.epistemic.source, ('mention',))}")
         ann.lines.append(f"{event_e[ev.id]}\t{' '.join(args)}")
         ann.attribute(EPISTEMIC, event_e[ev.id], ev.epistemic.status)
+        if ev.polarity is not msgspec.UNSET:
+            ann.attribute(EVENT_POLARITY, event_e[ev.id], ev.polarity)
         ann.note(event_e[ev.id], ev.id)
     for st in record.stances:
         if not st.evidence:
@@ -258,6 +297,7 @@ def to_brat(records: Iterable[Record], out_dir: str | Path) -> list[Path]:
     Every record is converted before anything is written, so a record that cannot be converted leaves no half
     export behind (raises ``ConversionError``).
     """
+    check_fields()
     out = Path(out_dir)
     records = list(records)
     converted = [(r.id, *record_to_brat(r)) for r in records]

@@ -6,9 +6,9 @@ its real name through ``visual.conf``. The mapping is built from the inventory a
 import maps every storage name back exactly.
 
 The few names ACES adds to the inventory (the ``Stance`` event, ``Evidence`` and ``Proposition`` spans, the
-``Form``/``Epistemic``/``Polarity`` attributes, the ``Holder``/``Target``/``Evidence``/``EpistemicSource`` roles and
-the ``Coreference`` equivalence) are constants here; an inventory that uses one of them is refused rather than
-silently merged.
+``Form``/``Epistemic``/``Polarity``/``EventPolarity`` attributes, the ``Holder``/``Target``/``Evidence``/
+``EpistemicSource`` roles and the ``Coreference`` equivalence) are constants here; an inventory that uses one of
+them is refused rather than silently merged.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ PROPOSITION = "Proposition"
 FORM = "Form"
 EPISTEMIC = "Epistemic"
 POLARITY = "Polarity"
+EVENT_POLARITY = "EventPolarity"
 HOLDER = "Holder"
 TARGET = "Target"
 EVIDENCE_ROLE = "Evidence"
@@ -136,9 +137,10 @@ def annotation_conf(version: str) -> str:
         f"{FORM}\tArg:{ents}, Value:{'|'.join(lab.mention_forms)}",
         f"{EPISTEMIC}\tArg:{evs}, Value:{'|'.join(lab.epistemic_statuses)}",
         f"{POLARITY}\tArg:{STANCE}, Value:{'|'.join(lab.stance_polarities)}",
-        "",
     ]
-    return "\n".join(lines)
+    if lab.event_polarities:  # since 1.1.0; an event without the attribute has no polarity (positive)
+        lines.append(f"{EVENT_POLARITY}\tArg:{evs}, Value:{'|'.join(lab.event_polarities)}")
+    return "\n".join([*lines, ""])
 
 
 def visual_conf(version: str) -> str:

@@ -33,6 +33,7 @@ from aces.convert.brat import LINE_BREAKS, SIDE_FORMAT, SIDE_LAYOUT, SIDE_SUFFIX
 from aces.convert.brat_conf import (
     COREF,
     EPISTEMIC,
+    EVENT_POLARITY,
     EVIDENCE,
     EVIDENCE_ROLE,
     FORM,
@@ -355,7 +356,8 @@ class _Builder:
             return None
 
     def check_attributes(self, mention_tbs, plain_events, stance_events) -> None:
-        allowed = {FORM: {tb.id for tb in mention_tbs}, EPISTEMIC: {e.id for e in plain_events}}
+        events = {e.id for e in plain_events}
+        allowed = {FORM: {tb.id for tb in mention_tbs}, EPISTEMIC: events, EVENT_POLARITY: events}
         allowed[POLARITY] = {e.id for e in stance_events}
         for (name, target), (_, line) in self.ann.attrs.items():
             if name not in allowed:
@@ -394,8 +396,10 @@ class _Builder:
             else:
                 args.append(Argument(self.n.back(role, "role"), target))
         status = self.attr(EPISTEMIC, e.id, e.line, "event")
+        polarity = self.ann.attrs.get((EVENT_POLARITY, e.id), (msgspec.UNSET, 0))[0]
         self.at(eid, e.line)
-        return Event(eid, self.n.back(brat_type, "event"), trigger, tuple(args), Epistemic(status, source))
+        etype = self.n.back(brat_type, "event")
+        return Event(eid, etype, trigger, tuple(args), Epistemic(status, source), polarity=polarity)
 
     def stance(self, e: _Ev, sid: str) -> Stance | None:
         first = self.span_of(e.trigger, e.line, f"trigger of {e.id}", {STANCE})
@@ -550,7 +554,7 @@ def _side_ids(side: dict) -> set[str]:
     return ids
 
 
-_ATTR_OWNER = {FORM: "mention", EPISTEMIC: "event", POLARITY: "stance"}
+_ATTR_OWNER = {FORM: "mention", EPISTEMIC: "event", EVENT_POLARITY: "event", POLARITY: "stance"}
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
