@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -39,14 +40,19 @@ DJANGO_DRF_FILEPOND_UPLOAD_TMP = os.path.join(os.environ["DOCCANO_HOME"], "uploa
 DJANGO_DRF_FILEPOND_ALLOW_EXTERNAL_UPLOAD_DIR = True
 '''
 
-_BOOTSTRAP = """
-import os
+_MIGRATE = """
 import django
 from django.core import management
 
 django.setup()
 management.call_command("migrate", verbosity=0)
 management.call_command("create_roles", verbosity=0)
+"""
+
+_BOOTSTRAP = (
+    _MIGRATE
+    + """
+import os
 from django.contrib.auth import get_user_model
 
 user, _ = get_user_model().objects.get_or_create(username=os.environ["ACES_DOCCANO_USER"])
@@ -54,6 +60,7 @@ user.is_staff = user.is_superuser = True
 user.set_password(os.environ["ACES_DOCCANO_PASSWORD"])
 user.save()
 """
+)
 
 
 class ServerError(RuntimeError):
@@ -171,16 +178,12 @@ class DoccanoServer:
         (self.home / "upload-tmp").mkdir(exist_ok=True)
         env = self._env(venv)
         backend = _backend_dir(venv)
-        boot = subprocess.run(
-            [str(venv / "bin" / "python"), "-c", _BOOTSTRAP],
-            cwd=backend,
-            env=dict(env, ACES_DOCCANO_USER=self.username, ACES_DOCCANO_PASSWORD=self.password),
-            capture_output=True,
-            text=True,
+        database = self.home / "db.sqlite3"
+        if not database.exists():
+            shutil.copyfile(self._template(venv, env, backend), database)
+        self._python(
+            venv, env, backend, _BOOTSTRAP, ACES_DOCCANO_USER=self.username, ACES_DOCCANO_PASSWORD=self.password
         )
-        if boot.returncode != 0:
-            tail = "\n".join(boot.stderr.strip().splitlines()[-10:])
-            raise ServerError(f"initialising the doccano database in {self.home} failed:\n{tail}")
         self.port = self.port or free_port()
         command = [
             str(venv / "bin" / "gunicorn"),
@@ -200,6 +203,28 @@ class DoccanoServer:
             json.dumps({"pid": self.process.pid, "port": self.port, "url": self.url}), encoding="utf-8"
         )
         return self
+
+    def _python(self, venv: Path, env: dict[str, str], backend: Path, code: str, **extra: str) -> None:
+        done = subprocess.run(
+            [str(venv / "bin" / "python"), "-c", code],
+            cwd=backend,
+            env=dict(env, **extra),
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            tail = "\n".join(done.stderr.strip().splitlines()[-10:])
+            raise ServerError(f"initialising the doccano database in {self.home} failed:\n{tail}")
+
+    def _template(self, venv: Path, env: dict[str, str], backend: Path) -> Path:
+        """A migrated database without users, kept beside the venv: a new home copies it instead of migrating."""
+        template = venv / ".aces-template.sqlite3"
+        if not template.exists():
+            partial = venv / f".aces-template.{os.getpid()}.sqlite3"  # two first starts must not collide
+            partial.unlink(missing_ok=True)
+            self._python(venv, dict(env, DATABASE_URL=f"sqlite:///{partial}"), backend, _MIGRATE)
+            partial.replace(template)
+        return template
 
     def _wait_ready(self, timeout: float) -> None:
         """Poll ``/v1/me`` until it answers 403 (up, not logged in); ``/v1/health/`` needs a Celery worker."""
