@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 
@@ -116,3 +118,17 @@ def test_importing_aces_does_not_import_datasets_or_spacy():
     code = "import sys, aces; print(sorted(m for m in ('datasets', 'spacy', 'pyarrow') if m in sys.modules))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_load_back_checks_every_config_against_what_the_build_wrote(built, tmp_path):
+    from aces.dataset import load_back
+
+    _, summary = built
+    assert load_back(summary.out_dir, cache_dir=tmp_path) == summary.rows
+    copy = tmp_path / "copy"
+    shutil.copytree(summary.out_dir, copy)
+    marker = json.loads((copy / MARKER).read_text(encoding="utf-8"))
+    marker["rows"]["ner"]["test"] += 1
+    (copy / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    with pytest.raises(ValueError, match="ner/test loads 3 rows, the build wrote 4"):
+        load_back(copy, cache_dir=tmp_path)

@@ -94,6 +94,29 @@ def load(
     return datasets.IterableDatasetDict(out) if streaming else datasets.DatasetDict(out)
 
 
+def load_back(data_dir: Path | str | None = None, *, cache_dir: Path | str | None = None) -> dict[str, dict[str, int]]:
+    """Load every config and split of a built folder with ``datasets`` and check the row counts against the build.
+
+    Returns rows per config and split as loaded; raises ``ValueError`` naming the config and split that differ.
+    This is the last step of ``aces run``: proof that what was written is what a user gets.
+    """
+    from aces.convert import hf
+
+    folder = ensure_built(Path(data_dir) if data_dir else None, rebuild=False if data_dir else None)
+    loaded: dict[str, dict[str, int]] = {}
+    for config in hf.CONFIGS:
+        parts = load(config, data_dir=folder, rebuild=False, cache_dir=cache_dir)
+        loaded[config] = {split: part.num_rows for split, part in parts.items()}
+    _, info = _resolve("documents", None, folder, None, False)
+    for config, per_split in loaded.items():
+        for split, rows in per_split.items():
+            if rows != info["rows"][config].get(split, 0):
+                raise ValueError(
+                    f"{folder}: {config}/{split} loads {rows} rows, the build wrote {info['rows'][config][split]}"
+                )
+    return loaded
+
+
 def load_arrow(
     config: str = "documents",
     split: str | None = None,
