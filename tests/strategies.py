@@ -14,7 +14,9 @@ What the drawn records contain, so tests built on them exercise the hard cases:
 - Mentions of one to three words, sometimes with a nested one-word mention inside; guillemets and commas around
   them; every mention in exactly one cluster of its type (clusters of one to several mentions).
 - Events of every type with arguments whose referenced types the role admits (roles admitting ``EVENT`` point at
-  other events), and every epistemic status (claimed events get a mention or cluster as source).
+  other events), every epistemic status with a source where ``labels.json`` ``epistemic_source`` requires or
+  allows one (claimed always; hypothetical sometimes, since 1.1.0), and, for versions with
+  ``event_polarities``, sometimes an explicit event polarity.
 - Stances with author or entity (mention or cluster) holders and entity, event or proposition targets, and one or
   two evidence spans.
 
@@ -41,7 +43,6 @@ from hypothesis import strategies as st
 
 from aces.schema import CURRENT_VERSION, Labels, labels
 from aces.splits import assign_split
-from aces.validate.level3_refs import CLAIMED
 
 ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 EMOJI = ("🔥", "👍🏽", "🇦🇫", "👨\u200d👩\u200d👧", "😀", "🕊️", "📢")
@@ -211,19 +212,24 @@ def records(
                 if (role, ref) not in pairs:
                     pairs.add((role, ref))
                     arguments.append({"role": role, "ref": ref})
-        status = draw(st.sampled_from(sorted(inv.epistemic_statuses)))
-        if status == CLAIMED and not typed_refs:
-            status = next(s for s in sorted(inv.epistemic_statuses) if s != CLAIMED)
-        source = draw(st.sampled_from([r for r, _ in typed_refs])) if status == CLAIMED else None
-        events.append(
-            {
-                "id": eid,
-                "type": etype,
-                "trigger": span(unit.start, unit.end),
-                "arguments": arguments,
-                "epistemic": {"status": status, "source": source},
-            }
-        )
+        # Which statuses take a source is data (labels.json `epistemic_source`): required, optional or forbidden.
+        statuses = sorted(inv.epistemic_statuses)
+        if not typed_refs:
+            statuses = [s for s in statuses if inv.epistemic_source.get(s) != "required"]
+        status = draw(st.sampled_from(statuses))
+        rule = inv.epistemic_source.get(status, "forbidden")
+        wants_source = rule == "required" or (rule == "optional" and typed_refs and draw(st.booleans()))
+        source = draw(st.sampled_from([r for r, _ in typed_refs])) if wants_source else None
+        event = {
+            "id": eid,
+            "type": etype,
+            "trigger": span(unit.start, unit.end),
+            "arguments": arguments,
+            "epistemic": {"status": status, "source": source},
+        }
+        if inv.event_polarities and draw(st.booleans()):  # optional since 1.1.0; absent means the default
+            event["polarity"] = draw(st.sampled_from(sorted(inv.event_polarities)))
+        events.append(event)
 
     stances: list[dict] = []
     for n in range(1, draw(st.integers(0, 3)) + 1):

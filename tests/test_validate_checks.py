@@ -177,3 +177,8 @@ def test_every_code_can_be_reported_only_through_the_registry() -> None:
     sink = Sink("f", 1)
     sink.add("dangling-ref", "x")
     assert (sink.findings[0].level, sink.findings[0].severity) == (CHECKS["dangling-ref"].level, "error")
+
+
+def test_json_nested_too_deeply_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    report = check(tmp_path, lines=[b"[" * 100_000 + b"]" * 100_000, b'{"a": NaN}'])
+    assert [(f.line, f.code) for f in report.findings] == [(1, "invalid-json"), (2, "invalid-json")]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import tempfile
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import aces
 from aces.record import from_dict
-from aces.schema import labels
+from aces.schema import known_versions, labels
 from strategies import records, write_corpus
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -21,9 +22,11 @@ def findings_of(*recs: dict) -> list:
         return aces.validate(write_corpus(tmp, recs)).findings
 
 
+@pytest.mark.parametrize("version", known_versions())
 @SETTINGS
-@given(records())
-def test_drawn_records_pass_every_level_with_no_finding(record: dict) -> None:
+@given(data=st.data())
+def test_drawn_records_of_every_version_pass_every_level_with_no_finding(version: str, data: st.DataObject) -> None:
+    record = data.draw(records(version=version))
     assert [f.human() for f in findings_of(record)] == []
     from_dict(record)  # and the typed reader accepts what the validator accepts
 

@@ -50,6 +50,9 @@ def parse_line(raw: bytes, sink: Sink) -> dict | None:
     except msgspec.MsgspecError as err:
         sink.add("invalid-json", f"not valid JSON: {err}; fix the syntax (is the line truncated?)")
         return None
+    except RecursionError:
+        sink.add("invalid-json", "JSON nested too deeply to read; a record is an object a few levels deep")
+        return None
     if not isinstance(value, dict):
         kind = "null" if value is None else _JSON_TYPES.get(type(value), type(value).__name__)
         sink.add("not-an-object", f"the line is {kind}, not a JSON object; each line must be one record {{...}}")
