@@ -13,7 +13,8 @@ HEADER = """\
 `aces validate PATH...` (Python: `aces.validate(paths)`) checks ACES JSONL records at five levels; `--level N`
 runs levels 1 to N. Every finding names the file, the line, the document and annotation ids, the level, one of
 the test ids below, its severity and a message that says what is wrong and what to fix. Errors fail the run
-(exit 1); warnings are reported but pass. A record that fails level 1 or 2 is not checked at higher levels.
+(exit 1); warnings are reported but pass. A line that is not a JSON object is checked no further; a record that
+fails level 2 is not checked at levels 3 to 5, but its id still counts for uniqueness.
 Labels, roles and proclitics come from `schema/<version>/labels.json` of the record's own version; the rules
 behind level 4 are in [corpus/GUIDELINES.md](../corpus/GUIDELINES.md).
 """
