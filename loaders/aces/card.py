@@ -97,7 +97,8 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
         "and coreference clusters), **events** (typed triggers with role-labelled arguments and an epistemic",
         "status saying who claims them) and **stance** (holder, target, polarity, evidence).",
         "",
-        f"- Corpus version: **{summary.corpus_version}** (the Hub revision is tagged `v{summary.corpus_version}`)",
+        f"- Corpus version: **{summary.corpus_version}** (`aces publish` tags the Hub revision "
+        f"`v{summary.corpus_version}`)",
         f"- Schema version: **{summary.schema_version}** (`schema/{summary.schema_version}/record.schema.json` and "
         "`labels.json` in the ACES repository)",
         f"- Documents: {', '.join(f'{summary.documents[s]} {s}' for s in splits)}",
@@ -150,16 +151,19 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
         "",
         "Class-label ids follow the order of the schema's `labels.json`.",
         "",
-        _label_table("ner_tags", lab.bio_labels, {}),
-        _label_table("event_type", list(lab.event_types), {k: v["definition"] for k, v in lab.event_types.items()}),
-        _label_table("epistemic_status", list(lab.epistemic_statuses), lab.epistemic_statuses),
-        _label_table("polarity", list(lab.stance_polarities), lab.stance_polarities),
-        "Entity types: " + "; ".join(f"`{k}`: {v}" for k, v in lab.entity_types.items()),
-        "",
+        _label_table("`ner_tags`", lab.bio_labels, {}),
+        _label_table("`event_type`", list(lab.event_types), {k: v["definition"] for k, v in lab.event_types.items()}),
+        _label_table("`epistemic_status`", list(lab.epistemic_statuses), lab.epistemic_statuses),
+        _label_table("`polarity`", list(lab.stance_polarities), lab.stance_polarities),
+        _label_table(
+            "Entity types (`type` of mentions in `documents`, the suffix of the BIO tags)",
+            list(lab.entity_types),
+            lab.entity_types,
+        ),
         "## Splits",
         "",
         f"Each document's split ({', '.join(SPLITS)}) is assigned once, when it is ingested, from the first 8 bytes "
-        "of sha256 of its id modulo 100 (0–79 train, 80–89 validation, 90–99 test), and stored in the record. "
+        f"of sha256 of its id modulo 100 ({_split_buckets()}), and stored in the record. "
         "The build never recomputes it, so adding documents never moves an existing one; only a written "
         "migration may. A split with no document yet is not declared. All rows of a document (its segments, "
         "events and stances) are in the document's split.",
@@ -190,8 +194,16 @@ def write_card(out_dir: Path, summary: BuildSummary, datasheet: str | None) -> P
     return path
 
 
-def _label_table(column: str, names: list[str], docs: dict[str, str]) -> str:
-    rows = [f"`{column}`:", "", "| id | name | definition |", "|---|---|---|"]
+def _split_buckets() -> str:
+    """The bucket ranges of ``aces.splits``, so the card says what the code does."""
+    from aces.splits import _BOUNDS
+
+    lows = [0, *(bound for bound, _ in _BOUNDS[:-1])]
+    return ", ".join(f"{low}–{bound - 1} {name}" for low, (bound, name) in zip(lows, _BOUNDS, strict=True))
+
+
+def _label_table(title: str, names: list[str], docs: dict[str, str]) -> str:
+    rows = [f"{title}:", "", "| id | name | definition |", "|---|---|---|"]
     rows += [f"| {i} | `{name}` | {docs.get(name, '')} |" for i, name in enumerate(names)]
     return "\n".join(rows) + "\n"
 

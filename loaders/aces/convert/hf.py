@@ -324,9 +324,9 @@ def _plain(value: Any) -> Any:
 # --------------------------------------------------------------------------------------------- column docs
 
 _REF_DOC = (
-    "{kind, ref, entity_type, start, end, text}: kind is mention, cluster, event, author or proposition; "
-    "text is the mention text, the cluster's canonical name, the event trigger or the proposition span; "
-    "start/end are null for a cluster and for the author"
+    "{kind, ref, entity_type, start, end, text}: kind is mention, cluster or event (a holder may also be the "
+    "author, a target a proposition); text is the mention text, the cluster's canonical name, the event trigger "
+    "or the proposition span; start/end are document offsets, null for a cluster and for the author"
 )
 
 COLUMN_DOCS: dict[str, dict[str, str]] = {
