@@ -82,6 +82,10 @@ from aces.cli_conll import export_conll  # noqa: E402
 
 export_group.add_command(export_conll)
 
+from aces.cli_report import report_cmd  # noqa: E402
+
+main.add_command(report_cmd)
+
 from aces.cli_migrate import migrate_cmd  # noqa: E402
 
 main.add_command(migrate_cmd)
