@@ -90,6 +90,10 @@ from aces.cli_migrate import migrate_cmd  # noqa: E402
 
 main.add_command(migrate_cmd)
 
+from aces.cli_adjudicate import adjudicate_cmd  # noqa: E402
+
+main.add_command(adjudicate_cmd)
+
 
 if __name__ == "__main__":
     sys.exit(main())
