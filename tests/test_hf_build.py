@@ -232,3 +232,20 @@ def test_marker_records_rows_and_the_inputs_fingerprint(sample):
     assert marker["rows"] == sample["summary"].rows
     assert marker["corpus_version"] == "0.3.0" and len(marker["inputs_sha256"]) == 64
     assert (sample["summary"].out_dir / data_file("ner", "train")).is_file()
+
+
+def test_schema_1_1_0_event_polarity_is_a_classlabel_and_unset_means_the_default(tmp_path):
+    v11 = labels("1.1.0")
+    assert "default" in v11.event_polarities[next(iter(v11.event_polarities))].lower()  # the first label is it
+    record = sample_records()[0]
+    negative = msgspec.structs.replace(record.events[0], polarity="negative")
+    record = msgspec.structs.replace(record, schema_version="1.1.0", events=(negative, *record.events[1:]))
+    summary = build(write_corpus(tmp_path, [record]), tmp_path / "out")
+    events = _load(summary.out_dir, "events", tmp_path)["train"]
+    names = events.features["event_polarity"].names
+    assert names == list(v11.event_polarities)
+    polarity = {row["event_id"]: names[row["event_polarity"]] for row in events}
+    assert polarity == {"t-hf-001:e1": "negative", "t-hf-001:e2": "positive", "t-hf-001:e3": "positive"}
+    documents = _load(summary.out_dir, "documents", tmp_path)["train"]
+    assert [e["polarity"] for e in documents[0]["events"]] == ["negative", None, None]
+    assert "event_polarity" not in hf.features("events", "1.0.0")

@@ -139,7 +139,8 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
     ]
     for config in hf.CONFIGS:
         out += [f"### `{config}`", "", "| column | what it holds |", "|---|---|"]
-        out += [f"| `{col}` | {doc} |" for col, doc in hf.COLUMN_DOCS[config].items()]
+        docs = hf.COLUMN_DOCS[config]
+        out += [f"| `{col}` | {docs.get(col, '')} |" for col in hf.features(config, summary.schema_version)]
         out.append("")
     out += [
         "`documents` is the complete record: records → parquet → `datasets` → records is the identity. "
@@ -154,6 +155,11 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
         _label_table("`ner_tags`", lab.bio_labels, {}),
         _label_table("`event_type`", list(lab.event_types), {k: v["definition"] for k, v in lab.event_types.items()}),
         _label_table("`epistemic_status`", list(lab.epistemic_statuses), lab.epistemic_statuses),
+        *(
+            [_label_table("`event_polarity`", list(lab.event_polarities), lab.event_polarities)]
+            if lab.event_polarities
+            else []
+        ),
         _label_table("`polarity`", list(lab.stance_polarities), lab.stance_polarities),
         _label_table(
             "Entity types (`type` of mentions in `documents`, the suffix of the BIO tags)",

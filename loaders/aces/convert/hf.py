@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from aces.offsets import bio_tags, record_tokens
 from aces.record import AuthorHolder, PropositionTarget, Record, Span, from_dict, to_dict
 from aces.schema import labels
@@ -38,45 +40,7 @@ def features(config: str, version: str) -> datasets.Features:
     string, offset = Value("string"), Value("int32")
     span = {"start": offset, "end": offset, "text": string}
     if config == "documents":
-        return Features(
-            {
-                "schema_version": string,
-                "id": string,
-                "lang": string,
-                "split": string,
-                "text": string,
-                "provenance": {
-                    "source": string,
-                    "raw_path": string,
-                    "raw_sha256": string,
-                    "offset_map": List(List(offset)),
-                    "removed": List({"raw_start": offset, "raw_end": offset, "reason": string}),
-                },
-                "segments": List({"id": string, "type": string, "start": offset, "end": offset}),
-                "entities": List(
-                    {"id": string, "start": offset, "end": offset, "text": string, "type": string, "form": string}
-                ),
-                "clusters": List({"id": string, "name": string, "type": string, "mentions": List(string)}),
-                "events": List(
-                    {
-                        "id": string,
-                        "type": string,
-                        "trigger": span,
-                        "arguments": List({"role": string, "ref": string}),
-                        "epistemic": {"status": string, "source": string},
-                    }
-                ),
-                "stances": List(
-                    {
-                        "id": string,
-                        "holder": {"kind": string, "ref": string},
-                        "target": {"kind": string, "ref": string, **span},
-                        "polarity": string,
-                        "evidence": List(span),
-                    }
-                ),
-            }
-        )
+        return Features(_record_features(Record))
     if config == "ner":
         return Features(
             {
@@ -100,6 +64,7 @@ def features(config: str, version: str) -> datasets.Features:
                 "arguments": List({"role": string, **ref}),
                 "epistemic_status": ClassLabel(names=list(lab.epistemic_statuses)),
                 "epistemic_source": ref,
+                **({"event_polarity": ClassLabel(names=list(lab.event_polarities))} if lab.event_polarities else {}),
                 "context": string,
                 "context_start": offset,
             }
@@ -137,22 +102,18 @@ def rows(config: str, record: Record) -> list[dict[str, Any]]:
 
 
 def document_row(record: Record) -> dict[str, Any]:
-    """The record as one nested row; tagged unions (holder, target) become structs with null for absent keys."""
-    row = to_dict(record)
-    for stance in row["stances"]:
-        stance["holder"] = {"kind": stance["holder"]["kind"], "ref": stance["holder"].get("ref")}
-        target = stance["target"]
-        stance["target"] = {"kind": target["kind"], **{k: target.get(k) for k in ("ref", "start", "end", "text")}}
-    return row
+    """The record as one nested row (absent optional fields and union members become nulls in parquet)."""
+    return to_dict(record)
 
 
 def record_from_row(row: dict[str, Any]) -> Record:
-    """Inverse of ``document_row`` (also accepts rows read back by ``datasets`` or pandas)."""
-    data = _plain(row)
-    for stance in data.get("stances") or ():
-        stance["holder"] = _drop_none(stance["holder"])
-        stance["target"] = _drop_none(stance["target"])
-    return from_dict(data)
+    """Inverse of ``document_row`` (also accepts rows read back by ``datasets`` or pandas).
+
+    Nulls are dropped before decoding: a null is either a member of another variant of a tagged union (an
+    author holder has no ``ref``), an optional field that was absent (``Event.polarity``), or a null whose
+    default is null (``Epistemic.source``); each decodes back to exactly what was written.
+    """
+    return from_dict(_drop_nulls(_plain(row)))
 
 
 def ner_rows(record: Record) -> list[dict[str, Any]]:
@@ -200,6 +161,7 @@ def event_rows(record: Record) -> list[dict[str, Any]]:
                     lab.epistemic_statuses, ev.epistemic.status, record.id, ev.id, "epistemic status"
                 ),
                 "epistemic_source": index.resolve(ev.epistemic.source, ev.id) if ev.epistemic.source else None,
+                **_event_polarity(lab, ev, record.id),
                 "context": context,
                 "context_start": context_start,
             }
@@ -306,8 +268,58 @@ def _label_id(inventory: dict[str, Any], name: str, doc_id: str, owner: str, wha
         ) from None
 
 
-def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if v is not None}
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+def _record_features(struct: type) -> dict[str, Any]:
+    """``datasets`` features mirroring a msgspec Struct, so the ``documents`` config follows ``aces.record``.
+
+    Strings → string, ints → int32 (offsets), tuples → ``List``, structs → dicts, a tagged union → one struct
+    with the tag field and every member's fields (nullable). Optional fields are nullable columns.
+    """
+    import msgspec.inspect as mi
+
+    return _feature_of(mi.type_info(struct))
+
+
+def _feature_of(info: Any) -> Any:
+    import msgspec.inspect as mi
+    from datasets import List, Value
+
+    if isinstance(info, mi.StrType):
+        return Value("string")
+    if isinstance(info, mi.IntType):
+        return Value("int32")
+    if isinstance(info, mi.StructType):
+        return {f.encode_name: _feature_of(f.type) for f in info.fields}
+    if isinstance(info, (mi.VarTupleType, mi.ListType)):
+        return List(_feature_of(info.item_type))
+    if isinstance(info, mi.TupleType) and len({type(t) for t in info.item_types}) == 1:
+        return List(_feature_of(info.item_types[0]))
+    if isinstance(info, mi.UnionType):
+        members = [t for t in info.types if not isinstance(t, mi.NoneType)]
+        if len(members) == 1:
+            return _feature_of(members[0])
+        if all(isinstance(t, mi.StructType) and t.tag_field for t in members):
+            merged: dict[str, Any] = {members[0].tag_field: Value("string")}
+            for member in members:
+                merged.update(_feature_of(member))
+            return merged
+    raise TypeError(f"no datasets feature for {info!r}: extend aces.convert.hf._feature_of")
+
+
+def _event_polarity(lab: Any, event: Any, doc_id: str) -> dict[str, int]:
+    """``event_polarity`` for schemas that have it; an unset polarity is the inventory's first (its default)."""
+    if not lab.event_polarities:
+        return {}
+    if event.polarity is msgspec.UNSET:
+        return {"event_polarity": 0}
+    return {"event_polarity": _label_id(lab.event_polarities, event.polarity, doc_id, event.id, "event polarity")}
 
 
 def _plain(value: Any) -> Any:
@@ -359,7 +371,10 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "trigger": "{start, end, text} of the trigger in the document text.",
         "arguments": "List of {role, " + _REF_DOC[1:],
         "epistemic_status": "asserted, claimed or hypothetical (ClassLabel).",
-        "epistemic_source": "Who claims the event (null unless claimed): " + _REF_DOC,
+        "epistemic_source": "Whose claim (or, since schema 1.1.0, whose hypothesis) the event is, else null: "
+        + _REF_DOC,
+        "event_polarity": "Since schema 1.1.0: positive or negative (ClassLabel); an event without polarity in the "
+        "record gets the first label, the schema's default.",
         "context": "Text of the segment(s) holding the trigger.",
         "context_start": "Offset of context in the document text (subtract it to get offsets inside context).",
     },
