@@ -28,7 +28,8 @@ a removal plus an addition), since ids are not comparable across passes:
 - mention: its span; fields ``type``, ``form``.
 - cluster: its members, compared by span; clusters are paired one-to-one by most shared members (same name
   breaks ties); fields ``name``, ``type``, ``members``.
-- event: its trigger span; fields ``type``, ``epistemic.status``, ``epistemic.source``.
+- event: its trigger span; fields ``type``, ``epistemic.status``, ``epistemic.source``, ``polarity`` (schema
+  1.1.0; an event without one is positive, and its view has no ``polarity`` key).
 - argument: its event (paired by trigger span) and its referent (see ``DocAlignment.refs_match``); fields
   ``role``, ``ref`` (same referent written differently, e.g. a mention instead of its cluster).
 - stance: its holder and target, matched as in ``aces agree`` (proposition targets by span overlap);
@@ -39,6 +40,8 @@ a removal plus an addition), since ids are not comparable across passes:
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+import msgspec
 
 from aces import record as rec
 from aces.versions.match import (
@@ -95,12 +98,20 @@ def cluster_view(index: Index, c: rec.Cluster) -> dict:
 
 def event_view(index: Index, e: rec.Event) -> dict:
     source = e.epistemic.source
-    return {
+    view = {
         "id": e.id,
         "type": e.type,
         "trigger": _span(e.trigger.start, e.trigger.end, e.trigger.text),
         "epistemic": {"status": e.epistemic.status, "source": None if source is None else ref_view(index, source)},
     }
+    if e.polarity is not msgspec.UNSET:  # schema 1.1.0
+        view["polarity"] = e.polarity
+    return view
+
+
+def event_polarity(e: rec.Event) -> str:
+    """Schema 1.1.0 polarity; an event without one (every 1.0.0 event) is positive."""
+    return "positive" if e.polarity is msgspec.UNSET else str(e.polarity)
 
 
 def argument_view(index: Index, e: rec.Event, arg: rec.Argument) -> dict:
@@ -213,6 +224,8 @@ def _diff_events(al: DocAlignment) -> tuple[dict, dict]:
         xs, ys = x.epistemic.source, y.epistemic.source
         if (xs is None) != (ys is None) or (xs is not None and ys is not None and not _same_ref(al, xs, ys)):
             fields.append("epistemic.source")
+        if event_polarity(x) != event_polarity(y):
+            fields.append("polarity")
         if fields:
             events["changed"].append({"a": event_view(ai, x), "b": event_view(bi, y), "fields": fields})
 

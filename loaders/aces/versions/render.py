@@ -176,6 +176,8 @@ def _field(layer: str, field: str, a: Mapping, b: Mapping, change: Mapping) -> s
         return f"{field} {_ref(a[field])} → {_ref(b[field])}"
     if field == "evidence":
         return "evidence " + " → ".join(", ".join(f"«{e['text']}»" for e in v["evidence"]) for v in (a, b))
+    if layer == "events" and field == "polarity":  # schema 1.1.0: no polarity = positive
+        return f"polarity {a.get('polarity', 'positive')} → {b.get('polarity', 'positive')}"
     return f"{field} {a[field]} → {b[field]}"
 
 
