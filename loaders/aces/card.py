@@ -45,7 +45,7 @@ def card_data(summary: BuildSummary):
         pretty_name=PRETTY_NAME,
         language=["ar"],
         license=LICENSE,
-        annotations_creators=["expert-generated"],
+        annotations_creators=["machine-generated"],  # language-model annotators, see DATASHEET.md
         language_creators=["found"],
         multilinguality=["monolingual"],
         size_categories=[size_category(largest)],
