@@ -29,7 +29,7 @@ def test_front_matter_has_the_hub_metadata(built):
     assert data.language == ["ar"]
     assert data.license == "unknown"
     assert data.pretty_name.startswith("ACES")
-    assert data.annotations_creators == ["expert-generated"]
+    assert data.annotations_creators == ["machine-generated"]
     assert data.size_categories == ["n<1K"]
     assert set(data.task_categories) <= set(known_task_ids)
     assert "named-entity-recognition" in data.task_ids
