@@ -94,6 +94,10 @@ from aces.cli_adjudicate import adjudicate_cmd  # noqa: E402
 
 main.add_command(adjudicate_cmd)
 
+from aces.cli_release import release_cmd  # noqa: E402
+
+main.add_command(release_cmd)
+
 
 if __name__ == "__main__":
     sys.exit(main())
