@@ -98,6 +98,10 @@ from aces.cli_release import release_cmd  # noqa: E402
 
 main.add_command(release_cmd)
 
+from aces.cli_run import run_cmd  # noqa: E402
+
+main.add_command(run_cmd)
+
 
 if __name__ == "__main__":
     sys.exit(main())
