@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 
 from aces.cli import main
-from aces.schema import json_schema, labels, validator
+from aces.schema import json_schema, labels, schema_root, validator
 from aces.validate import validate
 from strategies import records
 
@@ -91,3 +91,19 @@ def test_1_1_0_is_a_minor_change_of_1_0_0() -> None:
 def test_every_valid_1_0_0_record_restamped_is_valid_1_1_0(data: dict) -> None:
     assert validator("1.0.0").is_valid(data)
     assert validator("1.1.0").is_valid({**data, "schema_version": "1.1.0"})
+
+
+def test_1_1_0_labels_are_1_0_0_labels_plus_the_documented_additions() -> None:
+    """1.1.0 was copied from 1.0.0; if 1.0.0's definitions are reworded again, 1.1.0 must follow (drift alarm)."""
+    root = schema_root()
+    old = json.loads((root / "1.0.0" / "labels.json").read_text(encoding="utf-8"))
+    new = json.loads((root / "1.1.0" / "labels.json").read_text(encoding="utf-8"))
+    added = {"epistemic_source", "event_polarities"}
+    assert set(new) - set(old) == added and set(old) <= set(new)
+    for key in set(old) - {"schema_version", "epistemic_statuses"}:
+        assert new[key] == old[key], f"schema/1.1.0/labels.json {key!r} differs from 1.0.0: copy the 1.0.0 wording over"
+    statuses_old, statuses_new = old["epistemic_statuses"], new["epistemic_statuses"]
+    assert {k: v for k, v in statuses_new.items() if k != "hypothetical"} == {
+        k: v for k, v in statuses_old.items() if k != "hypothetical"
+    }
+    assert statuses_new["hypothetical"].startswith(statuses_old["hypothetical"].removesuffix(" No source in 1.0.0."))
