@@ -73,8 +73,10 @@ def adjudicate_cmd(a: Path, b: Path, out: Path, decisions: Path | None, review_p
         _fail(str(err))
     problems = [f"{name}: {p}" for name, side in zip("AB", sides, strict=True) for p in side.problems]
     if problems:
-        _fail("cannot adjudicate with lines that do not read (a skipped line would drop a document):\n  "
-              + "\n  ".join(problems))  # fmt: skip
+        _fail(
+            "cannot adjudicate with lines that do not read (a skipped line would drop a document):\n  "
+            + "\n  ".join(problems)
+        )
     try:
         rv = review(sides[0].records, sides[1].records)
     except ReviewError as err:
@@ -109,8 +111,10 @@ def adjudicate_cmd(a: Path, b: Path, out: Path, decisions: Path | None, review_p
     data = gold_bytes(merged.records)
     errors = check_gold(data, out, merged.origins)
     if errors:
-        _fail(f"the gold would not validate ({len(errors)} error(s)); change these decisions:\n" + "\n".join(errors),
-              EXIT_UNDECIDED)  # fmt: skip
+        _fail(
+            f"the gold would not validate ({len(errors)} error(s)); change these decisions:\n" + "\n".join(errors),
+            EXIT_UNDECIDED,
+        )
     for note in merged.notes:
         click.echo(f"note: {note}")
     out.parent.mkdir(parents=True, exist_ok=True)

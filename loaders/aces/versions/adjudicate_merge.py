@@ -61,8 +61,10 @@ class Decision:
             missing = [s for s in ("a", "b") if getattr(unit, s) is None]
             if value in ("a", "b") and value in missing:
                 other = "b" if value == "a" else "a"
-                raise DecisionError(f"{where}: decision {value!r} but only pass {other.upper()} has this item; "
-                                    f"use {other!r} or 'neither'")  # fmt: skip
+                raise DecisionError(
+                    f"{where}: decision {value!r} but only pass {other.upper()} has this item; "
+                    f"use {other!r} or 'neither'"
+                )
             if value == "both" and missing:
                 raise DecisionError(
                     f"{where}: decision 'both' but only one pass has this item; use 'a'/'b' or 'neither'"
@@ -204,8 +206,10 @@ def _clusters(doc: _Doc) -> tuple[rec.Cluster, ...]:
         for ref in kept.item.mentions:
             target = doc.mention(kept.side, ref)
             if target is None:
-                doc.notes.append(f"{_describe(kept)}: cluster {kept.item.name!r} loses member {ref} "
-                                 f"(pass {kept.side.upper()}), which the decisions dropped")  # fmt: skip
+                doc.notes.append(
+                    f"{_describe(kept)}: cluster {kept.item.name!r} loses member {ref} "
+                    f"(pass {kept.side.upper()}), which the decisions dropped"
+                )
             elif target.gold_id not in members:
                 members.append(target.gold_id)
                 home.setdefault(target.gold_id, []).append(kept)
@@ -216,15 +220,19 @@ def _clusters(doc: _Doc) -> tuple[rec.Cluster, ...]:
     for mention_id, clusters in home.items():
         if len(clusters) > 1:
             named = ", ".join(f"{k.item.name!r} ({_describe(k)})" for k in clusters)
-            doc.problems.append(f"{doc.review.doc}: mention {mention_id} would be in {len(clusters)} clusters: "
-                                f"{named}; keep it in one (edit one of them)")  # fmt: skip
+            doc.problems.append(
+                f"{doc.review.doc}: mention {mention_id} would be in {len(clusters)} clusters: "
+                f"{named}; keep it in one (edit one of them)"
+            )
     for mention in doc.kept["mention"]:
         if mention.gold_id not in home:
             single = _Kept(mention.side, rec.Cluster("", mention.item.text, mention.item.type, ()), "singleton")
             doc.kept["cluster"].append(single)
             built.append((single, [mention.gold_id]))
-            doc.notes.append(f"{_describe(mention)}: mention {mention.item.text!r} [{mention.item.start}, "
-                             f"{mention.item.end}) is in no kept cluster: given a singleton cluster")  # fmt: skip
+            doc.notes.append(
+                f"{_describe(mention)}: mention {mention.item.text!r} [{mention.item.start}, "
+                f"{mention.item.end}) is in no kept cluster: given a singleton cluster"
+            )
     built.sort(key=lambda kb: order[kb[1][0]])
     out = []
     for n, (kept, members) in enumerate(built, 1):
@@ -251,8 +259,10 @@ def _event(doc: _Doc, kept: _Kept) -> rec.Event:
     for arg in ev.arguments:
         target = doc.any_ref(kept.side, arg.ref)
         if target is None:
-            doc.notes.append(f"{_describe(kept)}: event {ev.trigger.text!r} loses argument {arg.role} -> {arg.ref} "
-                             f"(pass {kept.side.upper()}), whose referent the decisions dropped")  # fmt: skip
+            doc.notes.append(
+                f"{_describe(kept)}: event {ev.trigger.text!r} loses argument {arg.role} -> {arg.ref} "
+                f"(pass {kept.side.upper()}), whose referent the decisions dropped"
+            )
         else:
             arguments.append(rec.Argument(arg.role, target.gold_id))
     source = ev.epistemic.source

@@ -119,8 +119,10 @@ def _errors(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _listed(findings: list[Finding]) -> str:
-    shown = [f"  line {f.line} {f'[{f.ann_id or f.doc_id}] ' if (f.ann_id or f.doc_id) else ''}{f.code}: {f.message}"
-             for f in findings[:_SHOWN_FINDINGS]]  # fmt: skip
+    shown = [
+        f"  line {f.line} {f'[{f.ann_id or f.doc_id}] ' if (f.ann_id or f.doc_id) else ''}{f.code}: {f.message}"
+        for f in findings[:_SHOWN_FINDINGS]
+    ]
     if len(findings) > _SHOWN_FINDINGS:
         shown.append(f"  ... and {len(findings) - _SHOWN_FINDINGS} more")
     return "\n".join(shown)

@@ -210,8 +210,9 @@ def _totals(records: list[rec.Record]) -> str:
     return f"schema {schema}; {len(records)} document(s) ({split_text}); {layer_text}"
 
 
-def release_notes(version: str, date: str, records: list[rec.Record], previous: list[rec.Record] | None,
-                  previous_tag: str | None) -> str:  # fmt: skip
+def release_notes(
+    version: str, date: str, records: list[rec.Record], previous: list[rec.Record] | None, previous_tag: str | None
+) -> str:
     """The changelog entry: totals, then the diff from the previous release (summary, and in full if short)."""
     lines = [f"## {version} — {date}", "", f"- {_totals(records)}."]
     if previous is None or previous_tag is None:
@@ -235,8 +236,16 @@ def release_notes(version: str, date: str, records: list[rec.Record], previous: 
         lines.append("- Text changed (annotations not compared): " + ", ".join(d["id"] for d in docs["not_comparable"]))
     text = diff_text(result, previous_tag, version).rstrip("\n")
     if text.count("\n") < _MAX_DIFF_LINES:
-        lines += ["", f"<details><summary>aces diff {previous_tag} → {version}</summary>", "", "```text", text, "```",
-                  "", "</details>"]  # fmt: skip
+        lines += [
+            "",
+            f"<details><summary>aces diff {previous_tag} → {version}</summary>",
+            "",
+            "```text",
+            text,
+            "```",
+            "",
+            "</details>",
+        ]
     else:
         lines.append(f"- The full diff is {text.count(chr(10))} lines: run `aces diff` on the two tags' corpora.")
     return "\n".join(lines) + "\n"
@@ -347,11 +356,21 @@ def run_release(plan: ReleasePlan, build: bool = True) -> str:
     except BaseException:
         _restore(written)
         # Unstage what ``git add`` staged, so a later commit does not pick up the release's content.
-        subprocess.run(["git", "-C", str(plan.repo), "restore", "--staged", "--", *[str(c.path) for c in written]],
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["git", "-C", str(plan.repo), "restore", "--staged", "--", *[str(c.path) for c in written]],
+            capture_output=True,
+        )
         raise
     commit = _git(plan.repo, "rev-parse", "HEAD").stdout.strip()
-    schema = ", ".join(sorted({rec.from_json(line).schema_version for f in gold_files(plan.corpus)
-                               for line in f.read_bytes().splitlines() if line}))  # fmt: skip
+    schema = ", ".join(
+        sorted(
+            {
+                rec.from_json(line).schema_version
+                for f in gold_files(plan.corpus)
+                for line in f.read_bytes().splitlines()
+                if line
+            }
+        )
+    )
     _git(plan.repo, "tag", "-a", plan.tag, "-m", f"ACES corpus {plan.version} (schema {schema})", commit)
     return commit

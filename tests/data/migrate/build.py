@@ -125,8 +125,9 @@ def doc_killed(doc_id: str, version: str) -> Doc:
     d.cluster("c6", "3 senior ISIS-K members", "PER", "m7")
     d.event("e1", "Life.Die", "قتلت", [("Agent", "m2"), ("Victim", "m3"), ("Place", "m5")], "claimed", "m2")
     d.event("e2", "Life.Die", "مقتل", [("Victim", "m7")], "hypothetical")
-    d.stance("st1", {"kind": "entity", "ref": d.ref("m6")}, {"kind": "entity", "ref": d.ref("c4")}, "AGAINST",
-             "ضربة قوية")  # fmt: skip
+    d.stance(
+        "st1", {"kind": "entity", "ref": d.ref("m6")}, {"kind": "entity", "ref": d.ref("c4")}, "AGAINST", "ضربة قوية"
+    )
     return d
 
 
