@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema_rs
 
-CURRENT_VERSION = "1.0.0"
+CURRENT_VERSION = "1.1.0"
 
 
 def schema_root() -> Path:

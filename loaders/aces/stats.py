@@ -57,7 +57,7 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
         name: Counter()
         for name in (
             "split", "segment_type", "entity_type", "form", "cluster_type", "event_type", "role", "status",
-            "polarity", "holder", "target", "removal", "removal_chars", "source",
+            "polarity", "event_polarity", "holder", "target", "removal", "removal_chars", "source",
         )
     }  # fmt: skip
     type_form: dict[str, Counter] = {}
@@ -93,6 +93,10 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
         for ev in rec.events:
             c["event_type"][ev.type] += 1
             c["status"][ev.epistemic.status] += 1
+            if lab.event_polarities:  # schema 1.1.0+: an event without polarity is the inventory's first (default)
+                c["event_polarity"][
+                    ev.polarity if isinstance(ev.polarity, str) else next(iter(lab.event_polarities))
+                ] += 1
             for arg in ev.arguments:
                 c["role"][arg.role] += 1
                 type_role.setdefault(ev.type, Counter())[arg.role] += 1
@@ -140,6 +144,7 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
             "total": totals["events"],
             "by_type": _filled(lab.event_types, c["event_type"]),
             "by_epistemic_status": _filled(lab.epistemic_statuses, c["status"]),
+            "by_polarity": _filled(lab.event_polarities, c["event_polarity"]),
         },
         "arguments": {
             "total": c["role"].total(),

@@ -86,6 +86,11 @@ def events(stats: Mapping) -> list[Table]:
     return [
         _counts("Events by type", "event type", stats["events"]["by_type"], "events"),
         _counts("Events by epistemic status", "status", stats["events"]["by_epistemic_status"], "events"),
+        *(
+            [_counts("Events by polarity (schema 1.1.0+)", "polarity", stats["events"]["by_polarity"], "events")]
+            if stats["events"]["by_polarity"]
+            else []
+        ),
         _counts("Arguments by role (all event types)", "role", stats["arguments"]["by_role"], "arguments"),
     ]
 
