@@ -28,6 +28,7 @@ from aces.record import (
     Stance,
     write_jsonl,
 )
+from aces.schema import CURRENT_VERSION
 from aces.splits import assign_split
 
 DOC = "t-doccano-001"
@@ -118,7 +119,7 @@ def sample_record() -> Record:
         (),
     )
     return Record(
-        "1.0.0", DOC, "ar", assign_split(DOC), TEXT, provenance, segments, mentions, clusters, events, stances
+        CURRENT_VERSION, DOC, "ar", assign_split(DOC), TEXT, provenance, segments, mentions, clusters, events, stances
     )
 
 

@@ -26,7 +26,7 @@ from aces.record import (
     Span,
     Stance,
 )
-from aces.schema import labels
+from aces.schema import CURRENT_VERSION, labels
 
 LABELS = labels()
 
@@ -37,8 +37,8 @@ def _provenance(text: str) -> Provenance:
 
 def _record(doc_id: str, text: str, segments, entities=(), clusters=(), events=(), stances=()) -> Record:
     return Record(
-        "1.0.0", doc_id, "ar", "train", text, _provenance(text), tuple(segments), tuple(entities), tuple(clusters),
-        tuple(events), tuple(stances),
+        CURRENT_VERSION, doc_id, "ar", "train", text, _provenance(text), tuple(segments), tuple(entities),
+        tuple(clusters), tuple(events), tuple(stances),
     )  # fmt: skip
 
 

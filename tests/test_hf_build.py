@@ -18,7 +18,7 @@ from aces.build import MARKER, BuildError, build, data_file
 from aces.cli import main
 from aces.convert import hf
 from aces.offsets import bio_to_spans, flat_mentions
-from aces.schema import labels
+from aces.schema import CURRENT_VERSION, labels
 from hf_samples import SPLIT_OF, copy_repo_corpus, renamed, sample_records, write_corpus
 
 LABELS = labels()
@@ -43,7 +43,7 @@ def test_every_config_loads_with_declared_features_and_row_counts(sample, tmp_pa
         loaded = _load(summary.out_dir, config, tmp_path)
         assert list(loaded) == ["train", "validation", "test"]
         for split, part in loaded.items():
-            assert part.features == hf.features(config, "1.0.0")
+            assert part.features == hf.features(config, CURRENT_VERSION)
             assert part.num_rows == summary.rows[config][split] > 0
 
 

@@ -9,7 +9,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from aces.build import build, data_file
 from aces.convert import hf
-from aces.schema import labels
+from aces.schema import CURRENT_VERSION, labels
 from hf_samples import sample_records, write_corpus
 
 DATASHEET = "# Datasheet: test corpus\n\n## Motivation\n\nWhy this corpus exists (a sentence only the datasheet has).\n"
@@ -50,7 +50,7 @@ def test_dataset_info_features_and_split_sizes_match_the_build(built):
     summary, card = built
     infos = DatasetInfosDict.from_dataset_card_data(card.data)
     for config in hf.CONFIGS:
-        assert infos[config].features == hf.features(config, "1.0.0")
+        assert infos[config].features == hf.features(config, CURRENT_VERSION)
         assert {s: i.num_examples for s, i in infos[config].splits.items()} == summary.rows[config]
     names = infos["ner"].features["ner_tags"].feature.names
     assert names == labels().bio_labels
@@ -66,7 +66,7 @@ def test_card_round_trips_through_dataset_card_data(built):
 def test_body_carries_versions_splits_labels_and_the_datasheet(built):
     _, card = built
     body = card.text
-    assert "Schema version: **1.0.0**" in body and "Corpus version: **0.3.0**" in body
+    assert f"Schema version: **{CURRENT_VERSION}**" in body and "Corpus version: **0.3.0**" in body
     assert "sha256 of its id" in body  # how splits are assigned
     assert "a sentence only the datasheet has" in body
     assert "### Datasheet: test corpus" in body and "#### Motivation" in body  # demoted under ## Datasheet

@@ -16,7 +16,7 @@ import aces.build
 from aces.build import MARKER, build, is_current
 from aces.convert import hf
 from aces.record import read_jsonl
-from aces.schema import labels
+from aces.schema import CURRENT_VERSION, labels
 from hf_samples import renamed, sample_records, write_corpus
 
 
@@ -33,7 +33,7 @@ def test_load_gives_a_dataset_dict_or_one_split(built, tmp_path):
     assert isinstance(whole, datasets.DatasetDict) and list(whole) == ["train", "validation", "test"]
     one = aces.load("ner", "validation", data_dir=summary.out_dir, cache_dir=tmp_path)
     assert isinstance(one, datasets.Dataset) and one.num_rows == summary.rows["ner"]["validation"]
-    assert one.features == hf.features("ner", "1.0.0")
+    assert one.features == hf.features("ner", CURRENT_VERSION)
 
 
 def test_streaming_reads_the_same_rows_lazily(built, tmp_path):
@@ -59,7 +59,7 @@ def test_configs_without_rows_load_empty_with_their_features(tmp_path):
     for config in ("events", "stance"):
         empty = aces.load(config, data_dir=summary.out_dir, cache_dir=tmp_path / "cache")
         assert list(empty) == ["train"] and empty["train"].num_rows == 0
-        assert empty["train"].features == hf.features(config, "1.0.0")
+        assert empty["train"].features == hf.features(config, CURRENT_VERSION)
         assert list(aces.load(config, "train", streaming=True, data_dir=summary.out_dir)) == []
         assert aces.load_arrow(config, data_dir=summary.out_dir).num_rows == 0
 
