@@ -6,6 +6,7 @@ server does not start, these tests fail: they are never skipped.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -22,7 +23,7 @@ from aces.convert.doccano import doccano_to_records
 from aces.doccano_server import DoccanoServer, free_port
 from aces.doccano_sync import connect, export_jsonl, find_project, push
 from aces.paths import repo_root
-from aces.record import Record, from_dict, read_jsonl
+from aces.record import Record, from_dict, read_jsonl, write_jsonl
 from doccano_samples import DOC, TEXT, sample_record, write_sample_corpus
 from strategies import records
 
@@ -140,6 +141,26 @@ def test_annotator_edits_come_back_exactly_and_validate(client, server, corpus, 
     assert [r.id for r in read_jsonl(out / f"{DOC}.jsonl")] == [DOC]
     validated = CliRunner().invoke(main, ["validate", str(root / "gold")])
     assert validated.exit_code == 0, validated.output
+
+    # The pull also wrote an adjudication file (gold = A, doccano = B): taking B everywhere rebuilds the pull.
+    entries = [json.loads(line) for line in (out / "adjudication.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert entries and all(e["decision"] in (None, "") for e in entries)
+    decided = tmp_path / "decided.jsonl"
+    decided.write_text("".join(json.dumps({**e, "decision": "b"}, ensure_ascii=False) + "\n" for e in entries))
+    before = tmp_path / "before.jsonl"
+    write_jsonl([base], before)
+    merged = tmp_path / "merged.jsonl"
+    adjudicated = CliRunner().invoke(
+        main, ["adjudicate", str(before), str(out / f"{DOC}.jsonl"), "--out", str(merged), "--decisions", str(decided)]
+    )
+    assert adjudicated.exit_code == 0, adjudicated.output
+    (rebuilt,) = read_jsonl(merged)
+    assert {(m.start, m.end, m.type, m.form) for m in rebuilt.entities} == {
+        (m.start, m.end, m.type, m.form) for m in pulled.entities
+    }
+    assert sorted((e.trigger.start, a.role) for e in rebuilt.events for a in e.arguments) == sorted(
+        (e.trigger.start, a.role) for e in pulled.events for a in e.arguments
+    )
 
 
 def test_project_edited_into_an_invalid_state_is_reported_and_nothing_is_written(client, server, corpus) -> None:

@@ -86,10 +86,11 @@ def _land(text: str, corpus: Path, out: Path, apply: bool, source: str) -> None:
         click.echo(warning, err=True)
     click.echo(
         f"{len(result.records)} document(s) converted and valid, {len(result.changed)} changed; "
-        f"written to {out} (diff: {out / 'diff.txt'})"
+        f"written to {out} (diff: {out / 'diff.txt'}"
+        + (f"; decisions to make: {out / 'adjudication.jsonl'})" if result.changed else ")")
     )
     for doc in result.moved:
-        click.echo(f"{doc}: gold changed after the push; adjudicate {out / (doc + '.jsonl')} with `aces diff`")
+        click.echo(f"{doc}: gold changed after the push; adjudicate it ({out / 'adjudication.jsonl'})")
     for path in result.applied:
         click.echo(f"updated {path}")
 

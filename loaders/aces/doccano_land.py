@@ -1,8 +1,10 @@
 """Bring doccano JSONL back into the corpus: convert, validate, then write everything or nothing.
 
-The pulled records always go to an output directory with a diff against gold. Gold itself is replaced only on
-request (``apply``), only when every record is valid, and never for a document whose gold changed after it was
-pushed (its ``aces_base`` fingerprint no longer matches): that needs adjudication, not an overwrite.
+The pulled records always go to an output directory with a diff against gold and, for documents that
+changed, an adjudication file (``aces adjudicate`` review format: gold is reading A, doccano reading B). Gold
+itself is replaced only on request (``apply``), only when every record is valid, and never for a document whose
+gold changed after it was pushed (its ``aces_base`` fingerprint no longer matches): that needs adjudication,
+not an overwrite.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from aces.convert.doccano import DoccanoFormatError, doccano_to_records, parse_j
 from aces.paths import gold_files
 from aces.record import Record, read_jsonl, to_json, write_jsonl
 from aces.validate.runner import Validation
+from aces.versions.adjudicate import review, review_jsonl
 from aces.versions.diff import diff
 from aces.versions.render import diff_text
 
@@ -90,6 +93,12 @@ def land(text: str, corpus: Path, out: Path, apply: bool = False, source: str = 
     report = diff([gold[r.id][0] for r in records], records)
     (out / "diff.txt").write_text(diff_text(report, "gold", source) + "\n", encoding="utf-8")
     result.written.append(out / "diff.txt")
+    changed = [r for r in records if r.id in result.changed]
+    if changed:  # gold (A) vs the annotators' work (B), one conflict per difference, for `aces adjudicate`
+        (out / "adjudication.jsonl").write_text(
+            review_jsonl(review([gold[r.id][0] for r in changed], changed)), encoding="utf-8"
+        )
+        result.written.append(out / "adjudication.jsonl")
     if apply:
         result.applied = _replace_gold(records, result.changed, gold)
     return result
