@@ -76,7 +76,24 @@ def _printer(fmt: str, quiet: bool, bar) -> Callable[[Finding], None]:
     help="Show at most N findings per code (all are still counted).",
 )
 @click.option("--quiet", is_flag=True, help="No explanations and no progress bar; findings and summary only.")
-def validate_cmd(paths: tuple[Path, ...], fmt: str, level: int, max_err: int | None, quiet: bool) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Check in N processes (byte ranges of the files); findings and their order are the same.",
+)
+@click.option(
+    "--cross-doc/--no-cross-doc",
+    "cross_document",
+    default=True,
+    show_default=True,
+    help="Look for ids and texts repeated across documents; --no-cross-doc checks each record on its own "
+    "(memory stays flat on any corpus size).",
+)
+def validate_cmd(
+    paths: tuple[Path, ...], fmt: str, level: int, max_err: int | None, quiet: bool, jobs: int, cross_document: bool
+) -> None:
     """Check ACES JSONL files; exit 0 if there is no error, 1 if there is, 2 for a usage or path problem.
 
     A PATH that is a directory with gold/ means gold/*.jsonl; another directory means every *.jsonl under it.
@@ -88,12 +105,11 @@ def validate_cmd(paths: tuple[Path, ...], fmt: str, level: int, max_err: int | N
     report = Report(max_err=max_err, keep=False)
     bar = _progress_bar(files, quiet)
     show = _printer(fmt, quiet, bar)
-    run = Validation(level)
+    run = Validation(level, cross_document)
     try:
-        for path in files:
-            for finding in run.check_file(path, bar.update if bar is not None else None):
-                if report.add(finding):
-                    show(finding)
+        for finding in run.check_files(files, bar.update if bar is not None else None, jobs):
+            if report.add(finding):
+                show(finding)
     except OSError as err:
         click.echo(f"Error: cannot read {err.filename}: {err.strerror}", err=True)
         sys.exit(EXIT_USAGE)

@@ -31,6 +31,25 @@ class IdIndex:
     def __len__(self) -> int:
         return len(self._first)
 
+    def add_new(self, ids: list[str], file: str, line: int, doc_id: str) -> bool:
+        """Remember all of ``ids`` (a document id, then its annotation ids) at one place, if none was seen before.
+
+        The bulk form of ``register`` for a record already known to be clean (``aces.validate.fast``): it reports
+        nothing, and returns False without remembering anything when an id was seen, so the caller can go
+        through ``register`` one id at a time and report the duplicates.
+        """
+        first = self._first
+        for an_id in ids:
+            if an_id in first:
+                return False
+        if file not in self._file_no:
+            self._file_no[file] = len(self._files)
+            self._files.append(file)
+        where = (self._file_no[file], line, doc_id)  # one tuple shared by every id of the record
+        for an_id in ids:
+            first[an_id] = where
+        return True
+
     def register(self, an_id: str, sink: Sink, ann_id: str | None) -> bool:
         """Remember ``an_id``; report ``duplicate-id`` (pointing at the first place) if it was seen before."""
         seen = self._first.get(an_id)

@@ -62,6 +62,37 @@ def _segment_bounds(record: dict) -> tuple[list[int], list[int]] | None:
     return starts, ends
 
 
+def edge_ok(text: str, start: int, end: int, proclitics: frozenset[str], proclitics_max: int) -> bool:
+    """True when ``_Guidelines.edges`` reports nothing for the span (shared by the validator's fast path)."""
+    first, last = text[start], text[end - 1]
+    before = start > 0 and _is_word(text[start - 1])
+    if _is_word(first) and _is_word(last) and not ((end < len(text) and _is_word(text[end])) or before):
+        return True  # the usual case: whole words on both edges
+    if first.isspace() or last.isspace() or _is_punct(first) or _is_punct(last):
+        return False
+    if end < len(text) and _is_word(last) and _is_word(text[end]):
+        return False
+    if before and _is_word(first):
+        return _proclitic_run(text, start, first, proclitics, proclitics_max)
+    return True
+
+
+def _proclitic_run(text: str, start: int, first: str, proclitics: frozenset[str], proclitics_max: int) -> bool:
+    """The word part before ``start`` is a short run of proclitic letters (marks aside) and the span does not
+    start on a mark. Walks back from ``start`` and stops at the first letter that rules it out."""
+    if _is_mark(first):
+        return False
+    letters, at = 0, start - 1
+    while at >= 0 and _is_word(text[at]):
+        ch = text[at]
+        if not _is_mark(ch):
+            letters += 1
+            if letters > proclitics_max or ch not in proclitics:
+                return False
+        at -= 1
+    return letters > 0
+
+
 class _Guidelines:
     def __init__(self, record: dict, sink: Sink, version: str) -> None:
         self.record = record
@@ -73,13 +104,9 @@ class _Guidelines:
 
     def edges(self, start: int, end: int, owner: str | None, what: str) -> None:
         text = self.text
+        if edge_ok(text, start, end, self.proclitics, self.proclitics_max):
+            return
         first, last = text[start], text[end - 1]
-        if (
-            _is_word(first)
-            and _is_word(last)
-            and not ((end < len(text) and _is_word(text[end])) or (start > 0 and _is_word(text[start - 1])))
-        ):
-            return  # the usual case: whole words on both edges
         shown = f"{what} {text[start:end]!r} [{start}, {end})"
         if first.isspace() or last.isspace():
             self.sink.add(
@@ -106,13 +133,7 @@ class _Guidelines:
         if start > 0 and _is_word(first) and _is_word(text[start - 1]):
             a, b = _word_around(text, start)
             before = text[a:start]
-            letters = [c for c in before if not _is_mark(c)]
-            if (
-                _is_mark(first)
-                or not letters
-                or len(letters) > self.proclitics_max
-                or any(c not in self.proclitics for c in letters)
-            ):
+            if not _proclitic_run(text, start, first, self.proclitics, self.proclitics_max):
                 allowed = "".join(sorted(self.proclitics))
                 self.sink.add(
                     "span-starts-inside-word",

@@ -30,15 +30,25 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
 _BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
+def text_digest(text: str) -> bytes:
+    """16-byte digest of the text with whitespace runs collapsed: equal digests mean duplicate documents."""
+    return hashlib.blake2b(" ".join(text.split()).encode("utf-8"), digest_size=16).digest()
+
+
 class TextIndex:
     """Digest of every normalised text seen so far → its split and where it was first seen."""
 
     def __init__(self) -> None:
         self._first: dict[bytes, tuple[str, Ref]] = {}
 
+    def __contains__(self, digest: bytes) -> bool:
+        return digest in self._first
+
     def check(self, record: dict, sink: Sink) -> None:
-        text, split = record["text"], record["split"]
-        digest = hashlib.blake2b(" ".join(text.split()).encode("utf-8"), digest_size=16).digest()
+        self.check_digest(text_digest(record["text"]), record["split"], sink)
+
+    def check_digest(self, digest: bytes, split: str, sink: Sink) -> None:
+        """``check`` for a text already digested (by a worker process, say)."""
         seen = self._first.get(digest)
         if seen is None:
             self._first[digest] = (split, sink.here())

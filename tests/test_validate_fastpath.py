@@ -1,0 +1,175 @@
+"""The validator's fast path (typed decode + boolean checks) and its --jobs/shard mode give the reporting levels'
+exact verdicts and findings: on every fixture, on synthetic corpora, and on random corruptions of valid records."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import msgspec
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aces.schema import known_versions
+from aces.validate import collect_files, fast, shards
+from aces.validate.fast_schema import decoder
+from aces.validate.findings import Sink
+from aces.validate.level1_file import parse_line
+from aces.validate.level2_schema import check_schema
+from aces.validate.level3_refs import corpus_dir_of
+from aces.validate.runner import Validation
+from strategies import records, write_corpus
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from synth import write_corpus as write_synthetic
+
+DATA = Path(__file__).parent / "data"
+FIXTURE_FILES = sorted(DATA.rglob("*.jsonl"))
+
+
+def slow_findings(raw: bytes, path: Path) -> list:
+    """The reporting levels alone, on one line, with no other record seen."""
+    return Validation(fast=False, cross_document=False).check_line(raw, str(path), 1, corpus_dir_of(path))
+
+
+def lines_of(path: Path) -> list[bytes]:
+    return path.read_bytes().splitlines(keepends=True)
+
+
+def as_dicts(findings: list) -> list[dict]:
+    return [f.to_dict() for f in findings]
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(DATA)))
+def test_fast_path_verdict_equals_the_levels_on_every_fixture_line(path: Path) -> None:
+    for raw in lines_of(path):
+        proved_clean = fast.clean(raw, corpus_dir_of(path)) is not None
+        assert proved_clean == (slow_findings(raw, path) == []), raw[:120]
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(DATA)))
+def test_typed_decode_accepts_exactly_what_level_2_accepts(path: Path) -> None:
+    for raw in lines_of(path):
+        sink = Sink(str(path), 1)
+        record = parse_line(raw, sink)
+        level2 = record is not None and check_schema(record, sink) is not None
+        try:
+            decoder().decode(raw.removeprefix(b"\xef\xbb\xbf"))  # (a BOM is level 1's business)
+            typed = True
+        except (msgspec.MsgspecError, ValueError):
+            typed = False
+        assert typed == level2, raw[:120]
+
+
+def test_every_known_version_has_a_fast_decoder() -> None:
+    from aces.validate.fast_schema import record_type
+
+    assert all(record_type(v) is not None for v in known_versions())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_whole_runs_give_the_same_findings_fast_slow_and_in_parallel(
+    tmp_path: Path, jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = write_synthetic(tmp_path, 80, seed=4, corrupt_rate=0.2, shards=2)
+    first, second = corpus.files
+    # Cross-document problems across the shard (and range) boundary: a repeated document, a repeated text.
+    lines = lines_of(first)
+    twin = json.loads(lines[2])
+    twin["id"] = "twin-doc"
+    with open(second, "ab") as handle:
+        handle.write(lines[0])
+        handle.write(json.dumps(twin, ensure_ascii=False).encode() + b"\n")
+    files = collect_files([tmp_path, *[DATA / "invalid"]])
+    monkeypatch.setattr(shards, "CHUNK_BYTES", 50_000)  # many ranges per file
+    expected = as_dicts(Validation(fast=False).check_files(files))
+    assert {"duplicate-id", "duplicate-text", "span-text-mismatch"} <= {f["code"] for f in expected}
+    assert as_dicts(Validation().check_files(files, jobs=jobs)) == expected
+    merged = shards.merge_shards([shards.check_shard(f) for f in files])
+    assert as_dicts(merged.findings) == expected
+    without = as_dicts(Validation(cross_document=False).check_files(files, jobs=jobs))
+    assert without == [f for f in expected if not _across_documents(f)]
+
+
+def _across_documents(finding: dict) -> bool:
+    """A finding only the corpus-wide search reports: a repeated text, or an id first seen on another line."""
+    if finding["code"] in {"duplicate-text", "text-in-two-splits"}:
+        return True
+    first = finding["refs"][0] if finding["refs"] else {}
+    return finding["code"] == "duplicate-id" and (first["file"], first["line"]) != (finding["file"], finding["line"])
+
+
+# -- random corruptions of valid records -------------------------------------------------------------------------
+
+VALUES = (None, "", "x", -1, 0, 1, 2.0, 10**6, [], {}, True, "NOT-A-LABEL", "doc:m1", " ", "\u200b", "e\u0301")
+
+
+def _paths(value: object, here: tuple = ()) -> list[tuple]:
+    out = [here]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*here, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*here, i))
+    return out
+
+
+def _get(value: object, path: tuple) -> object:
+    for key in path:
+        value = value[key]  # type: ignore[index]
+    return value
+
+
+@st.composite
+def corrupted(draw: st.DrawFn) -> tuple[dict, dict]:
+    """A valid record and a copy with one to three random edits: a value replaced, nudged, copied from elsewhere,
+    a key dropped or added; most edits break something, some do not."""
+    original = draw(records(version=draw(st.sampled_from(known_versions()))))
+    record = copy.deepcopy(original)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = [p for p in _paths(record) if p]
+        path = draw(st.sampled_from(paths))
+        parent, key = _get(record, path[:-1]), path[-1]
+        old = parent[key]
+        action = draw(st.sampled_from(("replace", "nudge", "copy", "drop", "add")))
+        if action == "replace":
+            parent[key] = draw(st.sampled_from(VALUES))
+        elif action == "nudge" and isinstance(old, int) and not isinstance(old, bool):
+            parent[key] = old + draw(st.sampled_from((-2, -1, 1, 2)))
+        elif action == "nudge" and isinstance(old, str):
+            parent[key] = draw(st.sampled_from((old + "x", old[1:], old.upper(), old + " ")))
+        elif action == "copy":
+            parent[key] = copy.deepcopy(_get(record, draw(st.sampled_from(paths))))
+        elif action == "drop" and isinstance(parent, dict):
+            del parent[key]
+        elif action == "drop" and isinstance(parent, list):
+            parent.pop(key)
+        elif action == "add" and isinstance(old, dict):
+            old[draw(st.sampled_from(("extra", "id", "text", "kind", "ref", "polarity")))] = draw(
+                st.sampled_from(VALUES)
+            )
+    return original, record
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corrupted())
+def test_fast_path_verdict_equals_the_levels_on_random_corruptions(pair: tuple[dict, dict]) -> None:
+    original, record = pair
+    with tempfile.TemporaryDirectory() as tmp:
+        gold = write_corpus(tmp, [original])  # the raw file is the original's
+        raw = json.dumps(record, ensure_ascii=False).encode() + b"\n"
+        findings = slow_findings(raw, gold)
+        assert (fast.clean(raw, corpus_dir_of(gold)) is not None) == (findings == []), [f.code for f in findings]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records())
+def test_drawn_valid_records_take_the_fast_path(record: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        gold = write_corpus(tmp, [record])
+        assert fast.clean(lines_of(gold)[0], corpus_dir_of(gold)) is not None
