@@ -25,6 +25,7 @@ is missing from its group (or a span with no item) is refused, never papered ove
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,10 +112,12 @@ def words_and_spaces(record: Record) -> tuple[list[str], list[bool]]:
     return [text[a:b] for a, b in pieces], spaces
 
 
-def _char_span(doc: Doc, start: int, end: int, text: str, what: str, **kwargs: Any):
-    if doc.text[start:end] != text:
+def _char_span(doc: Doc, source: str, start: int, end: int, text: str, what: str, **kwargs: Any):
+    """``doc.char_span`` checked against ``source``, the document text (``doc.text`` is rebuilt from every token
+    on each access, so callers pass the string they already have)."""
+    if source[start:end] != text:
         raise ConversionError(
-            f"{what}: stored text {text!r} differs from the document text {doc.text[start:end]!r} at "
+            f"{what}: stored text {text!r} differs from the document text {source[start:end]!r} at "
             f"[{start}, {end}); fix the record (aces validate reports it)"
         )
     span = doc.char_span(start, end, **kwargs)
@@ -159,43 +162,56 @@ def record_to_doc(record: Record, vocab: Vocab | None = None) -> Doc:
     doc = Doc(vocab or _blank_vocab(), words=words, spaces=spaces)
     if doc.text != record.text:  # a bug here would corrupt every offset: stop
         raise ConversionError(f"{record.id}: rebuilt text differs from the record text")
-    rid = record.id
+    rid, text = record.id, record.text
     doc.spans[SEGMENTS] = [
         _char_span(
-            doc, s.start, s.end, record.text[s.start : s.end], f"{rid} segment {s.id}", label=s.type, span_id=s.id
+            doc, text, s.start, s.end, text[s.start : s.end], f"{rid} segment {s.id}", label=s.type, span_id=s.id
         )
         for s in record.segments
     ]
     mention_spans = {
-        m.id: _char_span(doc, m.start, m.end, m.text, f"{rid} mention {m.id}", label=m.type, span_id=m.id)
+        m.id: _char_span(doc, text, m.start, m.end, m.text, f"{rid} mention {m.id}", label=m.type, span_id=m.id)
         for m in record.entities
     }
     doc.spans[MENTIONS] = list(mention_spans.values())
     doc.set_ents([mention_spans[m.id] for m in flat_mentions(record.entities)], default="outside")
     doc.spans[EVENTS] = [
-        _char_span(doc, *_bounds(e.trigger), f"{rid} event {e.id} trigger", label=e.type, span_id=e.id)
+        _char_span(doc, text, *_bounds(e.trigger), f"{rid} event {e.id} trigger", label=e.type, span_id=e.id)
         for e in record.events
     ]
     evidence, targets = [], []
     for st in record.stances:
         for i, ev in enumerate(st.evidence):
             evidence.append(
-                _char_span(doc, *_bounds(ev), f"{rid} stance {st.id} evidence {i}", label=st.polarity, span_id=st.id)
+                _char_span(
+                    doc, text, *_bounds(ev), f"{rid} stance {st.id} evidence {i}", label=st.polarity, span_id=st.id
+                )
             )
         if isinstance(st.target, PropositionTarget):
             t = st.target
             targets.append(
                 _char_span(
-                    doc, t.start, t.end, t.text, f"{rid} stance {st.id} target", label=PROPOSITION, span_id=st.id
+                    doc, text, t.start, t.end, t.text, f"{rid} stance {st.id} target", label=PROPOSITION, span_id=st.id
                 )
             )
     doc.spans[STANCE] = evidence
     doc.spans[STANCE_TARGETS] = targets
-    seg_starts = {s.start for s in record.segments}
-    for token in doc:
-        token.is_sent_start = token.i == 0 or token.idx in seg_starts
+    _mark_segment_starts(doc, record)
     doc.user_data[USER_DATA_KEY] = _payload(record)
     return doc
+
+
+def _mark_segment_starts(doc: Doc, record: Record) -> None:
+    """Token 0 and each segment's first token start a sentence, no other token does; set in one array write
+    (``token.is_sent_start = ...`` per token checks the Doc's annotations on every call)."""
+    import numpy
+    from spacy.attrs import IDX, SENT_START
+
+    seg_starts = numpy.array(sorted({s.start for s in record.segments}), dtype=numpy.uint64)
+    starts = numpy.where(numpy.isin(doc.to_array(IDX), seg_starts), 1, -1).astype(numpy.uint64)
+    if len(starts):
+        starts[0] = 1
+    doc.from_array([SENT_START], starts)
 
 
 def _bounds(span: Span) -> tuple[int, int, str]:
@@ -305,15 +321,35 @@ def docs_to_records(docs: Iterable[Doc]) -> Iterator[Record]:
 # --- files ----------------------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _msgpack_encoders_read_once() -> Iterator[None]:
+    """srsly makes a msgpack Packer for every span group and user-data blob a DocBin stores (eight per Doc here),
+    and each Packer re-reads the entry points of every installed package (catalogue ``get_all``): that was half
+    the export time. Nothing is installed during an export, so the encoders are read once for its duration."""
+    from srsly import msgpack
+
+    registry = msgpack.msgpack_encoders
+    if "get_all" in vars(registry):  # already pinned by an enclosing export
+        yield
+        return
+    encoders = registry.get_all()
+    registry.get_all = lambda: dict(encoders)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del registry.get_all
+
+
 def to_spacy(records: Iterable[Record], out_dir: str | Path) -> dict[str, Path]:
     """Write one ``<split>.spacy`` DocBin per split that has documents; returns split → path."""
     from spacy.tokens import DocBin
 
     out_dir = Path(out_dir)
     bins: dict[str, DocBin] = {}
-    for doc in records_to_docs(records):
-        split = doc.user_data[USER_DATA_KEY]["record"]["split"]
-        bins.setdefault(split, DocBin(store_user_data=True)).add(doc)
+    with _msgpack_encoders_read_once():
+        for doc in records_to_docs(records):
+            split = doc.user_data[USER_DATA_KEY]["record"]["split"]
+            bins.setdefault(split, DocBin(store_user_data=True)).add(doc)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for split in sorted(bins, key=lambda s: (SPLIT_ORDER.index(s) if s in SPLIT_ORDER else len(SPLIT_ORDER), s)):
