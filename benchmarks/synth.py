@@ -430,6 +430,30 @@ def write_corpus(
     return Corpus(root, files, n, expected)
 
 
+def corrupt_copy(src: str | Path, dst: str | Path, rate: float, seed: int = 0) -> Corpus:
+    """A copy of the corpus at ``src`` with a ``rate`` share of its lines corrupted (raw files shared by a link)."""
+    src, dst = Path(src), Path(dst)
+    (dst / "gold").mkdir(parents=True, exist_ok=True)
+    if not (dst / "raw").exists():
+        (dst / "raw").symlink_to((src / "raw").resolve(), target_is_directory=True)
+    pick = random.Random(f"corrupt-copy-{seed}")
+    kinds = sorted(CORRUPTIONS)
+    expected: dict[tuple[str, int], str] = {}
+    files, records = [], 0
+    for path in sorted((src / "gold").glob("*.jsonl")):
+        out = dst / "gold" / path.name
+        files.append(out)
+        with open(path, "rb") as source, open(out, "wb") as target:
+            for number, line in enumerate(source, 1):
+                records += 1
+                if pick.random() < rate:
+                    broken, code = corrupt(msgspec.json.decode(line), pick.choice(kinds), pick)
+                    expected[str(out), number] = code
+                    line = line_of(broken)
+                target.write(line)
+    return Corpus(dst, files, records, expected)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
