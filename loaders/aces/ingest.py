@@ -53,12 +53,18 @@ def _decodes_to_ascii(token: str) -> bool:
     return bool(decoded) and all(32 <= b < 127 for b in decoded)
 
 
+def scraper_tokens(text: str) -> list[re.Match]:
+    """Base64 tokens that decode to printable ASCII: a scraper's stamp (here, its IP address), never article text.
+
+    Ingest removes them; the validator (``pii-base64-token``) reports any left in a clean text.
+    """
+    return [m for m in _BASE64_TOKEN.finditer(text) if _decodes_to_ascii(m.group(1))]
+
+
 def scraper_token(line: str) -> re.Match | None:
-    """A base64 token that decodes to printable ASCII: a scraper's stamp (here, its IP address), never article text."""
-    for match in _BASE64_TOKEN.finditer(line):
-        if _decodes_to_ascii(match.group(1)):
-            return match
-    return None
+    """The first scraper token of ``line``, if any."""
+    tokens = scraper_tokens(line)
+    return tokens[0] if tokens else None
 
 
 def is_heading(text: str) -> bool:

@@ -7,12 +7,11 @@ or ten digits in a row, base64 stamps that decode to ASCII): percentages, years 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import re
 from collections.abc import Callable
 
+from aces.ingest import scraper_tokens
 from aces.validate.findings import Ref, Sink
 
 # Every pattern starts with a character class so the regex engine skips ahead fast; the boundary and range
@@ -26,8 +25,6 @@ _PHONE = re.compile(
     r"|(?<![\d.,])\d{10,}(?![\d%])"  # ten or more digits in a row
 )
 _PHONE_MIN_DIGITS = 8
-_BASE64 = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
-_BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
 def text_digest(text: str) -> bytes:
@@ -101,27 +98,11 @@ def _phones(text: str) -> list[re.Match[str]]:
     return [m for m in _PHONE.finditer(text) if sum(ch.isdigit() for ch in m.group()) >= _PHONE_MIN_DIGITS]
 
 
-def _decodes_to_ascii(token: str) -> bool:
-    try:
-        decoded = base64.b64decode(token, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return bool(decoded) and all(32 <= b < 127 for b in decoded)
-
-
-def _base64_tokens(text: str) -> list[re.Match[str]]:
-    return [
-        m
-        for m in _BASE64.finditer(text)
-        if _alone(text, m.start(), m.end(), _BASE64_CHARS) and _decodes_to_ascii(m.group())
-    ]
-
-
 _PII: tuple[tuple[str, Callable[[str], list[re.Match[str]]], str], ...] = (
     ("pii-ip-address", _ip_addresses, "IPv4 address(es)"),
     ("pii-email", _emails, "e-mail address(es)"),
     ("pii-phone", _phones, "phone number(s)"),
-    ("pii-base64-token", _base64_tokens, "base64 token(s) that decode to ASCII"),
+    ("pii-base64-token", scraper_tokens, "base64 token(s) that decode to ASCII"),
 )
 
 
