@@ -18,18 +18,9 @@ from pathlib import Path
 
 import websocket
 
+from aces.report.screenshot import FLAGS  # the same offline, quiet switches as the docs screenshot
+
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-)
 
 
 class Browser:

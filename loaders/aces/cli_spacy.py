@@ -81,13 +81,13 @@ def import_spacy(source: Path, out: Path, force: bool) -> None:
 @_CORPUS
 def show_cmd(doc_id: str, html_out: Path, corpus: Path | None) -> None:
     """Render gold document DOC_ID right-to-left with its entities, events and stances highlighted."""
-    from aces.render import render_html
+    from aces.report.document import document_page
 
     seen = []
     for record in corpus_records(corpus):
         if record.id == doc_id:
             html_out.parent.mkdir(parents=True, exist_ok=True)
-            html_out.write_text(render_html(record), encoding="utf-8")
+            html_out.write_text(document_page(record), encoding="utf-8")
             click.echo(f"{html_out}: {doc_id}, {len(record.entities)} mentions, {len(record.events)} events")
             return
         seen.append(record.id)

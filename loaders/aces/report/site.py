@@ -13,24 +13,11 @@ from pathlib import Path
 
 from aces import stats
 from aces.record import Record
-from aces.report.assets import CSS, FILTER_JS
+from aces.report.assets import page
 from aces.report.charts import legend, stacked_bars
-from aces.report.document import (
-    ENTITY_COLOURS,
-    EVENT,
-    LAYERS,
-    MENTION,
-    POLARITY_COLOURS,
-    STANCE,
-    document_html,
-    inventory,
-    labels_for,
-    palette,
-    tables_html,
-)
+from aces.report.document import colours_for, document_page, inventory, labels_for
 from aces.splits import SPLITS
 
-LAYER_NAMES = {MENTION: "Entities", EVENT: "Events", STANCE: "Stances"}
 MAX_FINDINGS = 200
 
 
@@ -47,22 +34,6 @@ class Site:
 
 def _e(text: object) -> str:
     return html.escape(str(text))
-
-
-def _page(title: str, body: list[str], script: str = "") -> str:
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en" dir="ltr">',
-            '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(title)}</title>",
-            f"<style>{CSS}</style></head>",
-            "<body>",
-            *body,
-            f"<script>{script}</script>" if script else "",
-            "</body></html>",
-        ]
-    )
 
 
 # --- validation -------------------------------------------------------------------------------------------------
@@ -164,58 +135,6 @@ def statistics_html(records: Sequence[Record]) -> str:
 # --- pages ------------------------------------------------------------------------------------------------------
 
 
-def _colours(records: Sequence[Record]) -> dict[str, dict[str, str]]:
-    inv = inventory(list(records))
-    return {
-        MENTION: palette(inv[MENTION], ENTITY_COLOURS),
-        EVENT: {label: "#333" for label in inv[EVENT]},
-        STANCE: palette(inv[STANCE], POLARITY_COLOURS),
-    }
-
-
-def _filters(record: Record, inv: dict[str, list[str]], colours: dict[str, dict[str, str]]) -> str:
-    counts = {
-        MENTION: Counter(m.type for m in record.entities),
-        EVENT: Counter(e.type for e in record.events),
-        STANCE: Counter(s.polarity for s in record.stances),
-    }
-    sets = []
-    for layer in LAYERS:
-        boxes = [
-            f'<label><input type="checkbox" data-layer="{layer}" data-label="{_e(label)}" checked>'
-            f'<span class="swatch" style="background:{colours[layer].get(label, "#ccc")}"></span>{_e(label)} '
-            f"<small>({counts[layer][label]})</small></label>"
-            for label in inv[layer]
-            if counts[layer][label]
-        ]
-        head = f'<label><input type="checkbox" class="layer" data-layer="{layer}" checked> {LAYER_NAMES[layer]}</label>'
-        sets.append(f'<fieldset data-layer="{layer}"><legend>{head}</legend>{"".join(boxes) or "none"}</fieldset>')
-    return f'<form id="filters" autocomplete="off">{"".join(sets)}</form>'
-
-
-def document_page(record: Record, inv: dict[str, list[str]], colours: dict[str, dict[str, str]], findings: str) -> str:
-    shown = " · ".join(
-        f'<span data-count="{layer}">{n}</span> {name}'
-        for layer, n, name in (
-            (MENTION, len(record.entities), "mentions"),
-            (EVENT, len(record.events), "events"),
-            (STANCE, len(record.stances), "stances"),
-        )
-    )
-    body = [
-        '<p><a href="../index.html">← corpus report</a></p>',
-        f'<h1><code class="id">{_e(record.id)}</code></h1>',
-        f'<p class="meta">split {_e(record.split)} · schema {_e(record.schema_version)} · '
-        f"{len(record.text)} characters · {len(record.clusters)} clusters · validation: {findings}</p>",
-        _filters(record, inv, colours),
-        f'<p id="shown">Highlighted: {shown}. Click a trigger or evidence to outline its arguments, holder and '
-        "target.</p>",
-        document_html(record, colours),
-        tables_html(record),
-    ]  # fmt: skip
-    return _page(f"{record.id} · ACES", body, FILTER_JS)
-
-
 def _documents_table(records: Sequence[Record], findings: dict[str, Counter]) -> str:
     rows = []
     for r in records:
@@ -241,13 +160,13 @@ def build_site(records: Sequence[Record], out_dir: str | Path, validation=None, 
     for f in getattr(validation, "findings", []):
         findings.setdefault(f.doc_id or "", Counter())[f.severity] += 1
     inv = inventory(records)
-    colours = _colours(records)
+    colours = colours_for(records)
     site = Site(out / "index.html")
     for record in records:
         f = findings.get(record.id, Counter())
         summary = "not run" if validation is None else f"{f['error']} errors, {f['warning']} warnings"
         path = out / "docs" / f"{record.id}.html"
-        path.write_text(document_page(record, inv, colours, summary), encoding="utf-8")
+        path.write_text(document_page(record, inv, colours, summary, "../index.html"), encoding="utf-8")
         site.documents[record.id] = path
     site.mentions = sum(len(r.entities) for r in records)
     site.events = sum(len(r.events) for r in records)
@@ -270,5 +189,5 @@ def build_site(records: Sequence[Record], out_dir: str | Path, validation=None, 
         _documents_table(records, findings),
         "</section>",
     ]
-    site.index.write_text(_page("ACES corpus report", body), encoding="utf-8")
+    site.index.write_text(page("ACES corpus report", body), encoding="utf-8")
     return site
