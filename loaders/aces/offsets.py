@@ -26,8 +26,14 @@ def _tokenizer():  # spaCy is imported lazily: validating or reading records sho
 
 
 def base_tokens(text: str) -> list[TokenSpan]:
-    """Token spans of spaCy's blank Arabic tokenizer (whitespace dropped)."""
-    return [(tok.idx, tok.idx + len(tok.text)) for tok in _tokenizer()(text) if not tok.is_space]
+    """Token spans of spaCy's blank Arabic tokenizer (whitespace dropped).
+
+    Read from the Doc's attribute array: making a ``Token`` object per token cost more than tokenizing.
+    """
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    rows = _tokenizer()(text).to_array([IDX, LENGTH, IS_SPACE]).tolist()
+    return [(idx, idx + length) for idx, length, space in rows if not space]
 
 
 def split_at(tokens: Iterable[TokenSpan], cuts: Iterable[int]) -> list[TokenSpan]:
@@ -35,8 +41,12 @@ def split_at(tokens: Iterable[TokenSpan], cuts: Iterable[int]) -> list[TokenSpan
     ordered = sorted(set(cuts))
     out: list[TokenSpan] = []
     for start, end in tokens:
-        inner = ordered[bisect_right(ordered, start) : bisect_right(ordered, end - 1)]
-        edges = [start, *inner, end]
+        i = bisect_right(ordered, start)
+        if i == len(ordered) or ordered[i] >= end:  # the usual case: no cut inside the token
+            if start < end:
+                out.append((start, end))
+            continue
+        edges = [start, *ordered[i : bisect_right(ordered, end - 1)], end]
         out.extend((a, b) for a, b in itertools.pairwise(edges) if a < b)
     return out
 

@@ -8,6 +8,7 @@ Offsets everywhere are code points of the document ``text`` (never of a context 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -127,8 +128,12 @@ def ner_rows(record: Record) -> list[dict[str, Any]]:
     except (ValueError, KeyError) as err:
         raise ConversionError(f"{record.id}: cannot tag tokens ({err}); run `aces validate`") from err
     out = []
+    # Tokens are in text order and do not overlap, so starts and ends are both sorted and the tokens inside a
+    # segment are one contiguous run: two bisections instead of a scan of every token per segment.
+    starts = [start for start, _ in tokens]
+    ends = [end for _, end in tokens]
     for seg in sorted(record.segments, key=lambda s: (s.start, s.end, s.id)):
-        inside = [i for i, (start, end) in enumerate(tokens) if seg.start <= start and end <= seg.end]
+        inside = range(bisect_left(starts, seg.start), bisect_right(ends, seg.end))
         out.append(
             {
                 "doc_id": record.id,
@@ -210,7 +215,10 @@ def to_arrow(config: str, version: str, config_rows: Sequence[dict[str, Any]]):
     """A ``pyarrow.Table`` with the config's schema (HF features embedded in its metadata)."""
     import pyarrow as pa
 
-    return pa.Table.from_pylist(list(config_rows), schema=features(config, version).arrow_schema)
+    schema = features(config, version).arrow_schema
+    # Column by column (what from_pylist does internally, minus a per-row dict pass): the same table, faster.
+    columns = {name: [row.get(name) for row in config_rows] for name in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)
 
 
 def records_from_rows(table_rows: Iterable[dict[str, Any]]) -> Iterator[Record]:
