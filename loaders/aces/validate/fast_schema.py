@@ -62,14 +62,22 @@ def _python_pattern(pattern: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, root: dict, version: str) -> None:
+    def __init__(self, root: dict, version: str, unchecked: frozenset[str] = frozenset()) -> None:
         self.root, self.version = root, version
+        self.unchecked = unchecked
+        self.unchecked_at: set[str] = set()
         self.defs: dict[str, Any] = {}
 
-    def _ref(self, ref: str) -> Any:
+    def _ref(self, ref: str, at: str) -> Any:
         if not ref.startswith("#/$defs/"):
             raise Unsupported(f"$ref {ref}")
         name = ref.removeprefix("#/$defs/")
+        if name in self.unchecked:
+            self.unchecked_at.add(at)
+            node = self.root["$defs"][name]
+            if set(node) - _IGNORED != {"type", "pattern"} or node["type"] != "string":
+                raise Unsupported(f"{name} is not a plain string pattern")
+            return str
         if name not in self.defs:
             self.defs[name] = self.type_of(self.root["$defs"][name], name)
         return self.defs[name]
@@ -79,7 +87,7 @@ class _Compiler:
         if "$ref" in node:
             if keys != {"$ref"}:
                 raise Unsupported(f"$ref with siblings at {name}")
-            return self._ref(node["$ref"])
+            return self._ref(node["$ref"], name)
         if "const" in node:
             if keys != {"const"} or not isinstance(node["const"], str):
                 raise Unsupported(f"const at {name}")
@@ -206,3 +214,21 @@ def decoder() -> msgspec.json.Decoder | None:
     if not types:
         return None
     return msgspec.json.Decoder(_union(types))
+
+
+@cache
+def loose_record_type(version: str, unchecked: frozenset[str]) -> tuple[type, frozenset[str]] | None:
+    """Like ``record_type``, but strings of the ``$defs`` named in ``unchecked`` are plain ``str``: the caller
+    checks their pattern itself (faster in one batch than one regex call per string inside the decoder).
+    Returns the Struct and the places (``def.field``) where such strings occur, for the caller to confirm it
+    checks every one of them."""
+    try:
+        compiler = _Compiler(json_schema(version), version, unchecked)
+        return compiler.record(), frozenset(compiler.unchecked_at)
+    except (Unsupported, KeyError, TypeError):
+        return None
+
+
+def pattern_of(version: str, name: str) -> str:
+    """The Python form of the pattern of ``$defs/<name>`` (anchors included)."""
+    return "(?a)" + _python_pattern(json_schema(version)["$defs"][name]["pattern"])
