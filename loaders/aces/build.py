@@ -25,6 +25,7 @@ from typing import IO
 import msgspec
 
 from aces.corpus_version import corpus_version
+from aces.gc_tuning import fewer_collections
 from aces.paths import gold_files, repo_root
 from aces.record import Record, from_json
 from aces.schema import known_versions, schema_root
@@ -299,9 +300,11 @@ def build(
             for split in documents
         }
         try:
-            for record in tqdm(_records(entries), total=len(entries), unit="doc", desc="build", disable=not progress):
-                for config in hf.CONFIGS:
-                    writers[config, record.split].add(hf.rows(config, record))
+            with fewer_collections():  # millions of short-lived rows: see aces.gc_tuning
+                records = tqdm(_records(entries), total=len(entries), unit="doc", desc="build", disable=not progress)
+                for record in records:
+                    for config in hf.CONFIGS:
+                        writers[config, record.split].add(hf.rows(config, record))
         except hf.ConversionError as err:
             raise BuildError(str(err)) from None
         finally:

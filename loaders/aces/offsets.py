@@ -32,8 +32,12 @@ def base_tokens(text: str) -> list[TokenSpan]:
     """
     from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-    rows = _tokenizer()(text).to_array([IDX, LENGTH, IS_SPACE]).tolist()
-    return [(idx, idx + length) for idx, length, space in rows if not space]
+    doc = _tokenizer()(text)
+    if not len(doc):
+        return []
+    table = doc.to_array([IDX, LENGTH, IS_SPACE])
+    kept = table[table[:, 2] == 0]
+    return list(zip(kept[:, 0].tolist(), (kept[:, 0] + kept[:, 1]).tolist(), strict=True))
 
 
 def split_at(tokens: Iterable[TokenSpan], cuts: Iterable[int]) -> list[TokenSpan]:

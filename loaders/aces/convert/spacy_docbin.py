@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from aces.gc_tuning import fewer_collections
 from aces.offsets import TokenSpan, flat_mentions, record_tokens, split_at
 from aces.record import (
     PropositionTarget,
@@ -348,7 +349,7 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path) -> dict[str, Path]:
 
     out_dir = Path(out_dir)
     bins: dict[str, DocBin] = {}
-    with _msgpack_encoders_read_once():
+    with _msgpack_encoders_read_once(), fewer_collections():
         for doc in records_to_docs(records):
             split = doc.user_data[USER_DATA_KEY]["record"]["split"]
             bins.setdefault(split, DocBin(store_user_data=True)).add(doc)
