@@ -36,10 +36,12 @@ from aces.versions.match import (
     best_pairs,
     clusters_by_membership,
     events_by_span,
+    holders_agree,
     mentions_by_span,
     mentions_overlap,
     overlap,
     pair_documents,
+    target_fit,
 )
 
 FORMAT = "aces-review/1"
@@ -262,22 +264,11 @@ class _Pairing:
             u.why += [] if self._arguments_agree(x, y) else ["arguments"]
         return units
 
-    def _holders(self, x: rec.Holder, y: rec.Holder) -> bool:
-        if isinstance(x, rec.AuthorHolder) or isinstance(y, rec.AuthorHolder):
-            return isinstance(x, rec.AuthorHolder) and isinstance(y, rec.AuthorHolder)
-        return self.same_ref(x.ref, y.ref)
-
-    def _target_fit(self, x: rec.Target, y: rec.Target) -> float | None:
-        if isinstance(x, rec.PropositionTarget) and isinstance(y, rec.PropositionTarget):
-            shared = overlap((x.start, x.end), (y.start, y.end))
-            return shared / (max(x.end, y.end) - min(x.start, y.start)) if shared else None
-        if type(x) is type(y) and self.same_ref(x.ref, y.ref):  # type: ignore[union-attr]
-            return 0.0
-        return None
-
     def stances(self) -> list[Unit]:
         def fit(x: rec.Stance, y: rec.Stance) -> float | None:
-            return self._target_fit(x.target, y.target) if self._holders(x.holder, y.holder) else None
+            if not holders_agree(x.holder, y.holder, self.same_ref):
+                return None
+            return target_fit(x.target, y.target, self.same_ref)
 
         pairs = best_pairs(self.a.stances, self.b.stances, fit)
         rest_a, rest_b = _pair_rest(self.a.stances, self.b.stances, pairs)

@@ -282,20 +282,11 @@ class DocAlignment:
         )
 
     def holders_match(self, x: rec.Holder, y: rec.Holder) -> bool:
-        if isinstance(x, rec.AuthorHolder) or isinstance(y, rec.AuthorHolder):
-            return isinstance(x, rec.AuthorHolder) and isinstance(y, rec.AuthorHolder)
-        return self.refs_match(x.ref, y.ref)
+        return holders_agree(x, y, self.refs_match)
 
     def target_fit(self, x: rec.Target, y: rec.Target) -> float | None:
-        """None if the targets differ; else how well they fit (proposition overlap share, 0 for the rest)."""
-        if isinstance(x, rec.PropositionTarget) and isinstance(y, rec.PropositionTarget):
-            shared = overlap((x.start, x.end), (y.start, y.end))
-            return shared / (max(x.end, y.end) - min(x.start, y.start)) if shared else None
-        if isinstance(x, rec.EventTarget) and isinstance(y, rec.EventTarget):
-            return 0.0 if self.event.get(x.ref) == y.ref else None
-        if isinstance(x, rec.EntityTarget) and isinstance(y, rec.EntityTarget):
-            return 0.0 if self.refs_match(x.ref, y.ref) else None
-        return None
+        """None if the targets differ; else how well they fit (see ``target_fit``)."""
+        return target_fit(x, y, self.refs_match, lambda a, b: self.event.get(a) == b)
 
     def stances(self) -> list[tuple[rec.Stance, rec.Stance]]:
         """Stances with matching holder and target, one-to-one; polarity plays no part in the matching."""
@@ -342,3 +333,30 @@ def clusters_by_membership(
     ]
     _, pairs = max_weight_assignment(weights)
     return pairs
+
+
+def holders_agree(x: rec.Holder, y: rec.Holder, same_ref: Callable[[str, str], bool]) -> bool:
+    """Both the author, or both entities that ``same_ref`` says are the same (how refs compare is the caller's)."""
+    if isinstance(x, rec.AuthorHolder) or isinstance(y, rec.AuthorHolder):
+        return isinstance(x, rec.AuthorHolder) and isinstance(y, rec.AuthorHolder)
+    return same_ref(x.ref, y.ref)
+
+
+def target_fit(
+    x: rec.Target,
+    y: rec.Target,
+    same_ref: Callable[[str, str], bool],
+    same_event: Callable[[str, str], bool] | None = None,
+) -> float | None:
+    """None if the targets differ; else how well they fit: the overlap share of two propositions, 0 otherwise.
+
+    Entity targets compare with ``same_ref``, event targets with ``same_event`` (default: ``same_ref``).
+    """
+    if isinstance(x, rec.PropositionTarget) and isinstance(y, rec.PropositionTarget):
+        shared = overlap((x.start, x.end), (y.start, y.end))
+        return shared / (max(x.end, y.end) - min(x.start, y.start)) if shared else None
+    if isinstance(x, rec.EventTarget) and isinstance(y, rec.EventTarget):
+        return 0.0 if (same_event or same_ref)(x.ref, y.ref) else None
+    if isinstance(x, rec.EntityTarget) and isinstance(y, rec.EntityTarget):
+        return 0.0 if same_ref(x.ref, y.ref) else None
+    return None
