@@ -3,6 +3,7 @@
     python benchmarks/run.py --quick            # small N, under two minutes, every ratio printed
     python benchmarks/run.py                    # N = 10^3, 10^4, 10^5 (the tables in BENCHMARKS.md)
     python benchmarks/run.py --sizes 2000 --markdown out.md
+    python benchmarks/run.py --sizes 1000 10000 --only build build_floor --repeat 3   # some steps, min of 3
 
 Corpora come from ``benchmarks/synth.py`` (seeded) and are written under ``--work`` (default
 ``/tmp/aces-bench``, reused across runs). Every step runs in its own Python process, so its peak RSS is its
@@ -365,10 +366,27 @@ def tables(results: dict[int, dict[str, dict]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def partial_summary(results: dict[int, dict[str, dict]]) -> str:
+    """Seconds per step and size, and each ratio whose two steps both ran (for ``--only``)."""
+    pairs = {"build": "build_floor", "docbin": "docbin_floor", "validate": "json_loads"}
+    out = []
+    for n, steps in sorted(results.items()):
+        parts = [f"{step} {r['seconds']:.2f}s" for step, r in steps.items()]
+        parts += [
+            f"{step}/{floor} {steps[step]['seconds'] / steps[floor]['seconds']:.2f}×"
+            for step, floor in pairs.items()
+            if step in steps and floor in steps
+        ]
+        out.append(f"N={n:,}: " + ", ".join(parts))
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"N = {', '.join(map(str, QUICK_SIZES))}")
-    parser.add_argument("--sizes", help="comma-separated N (default 1000,10000,100000)")
+    parser.add_argument("--sizes", nargs="+", help="N, space- or comma-separated (default 1000 10000 100000)")
+    parser.add_argument("--only", nargs="+", choices=sorted(STEPS), metavar="STEP", help="run only these steps")
+    parser.add_argument("--repeat", type=int, default=1, help="run each step this many times, keep the fastest")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/aces-bench"))
     parser.add_argument("--baseline-limit", type=int, default=None, help="records the jsonschema baseline sees")
@@ -385,7 +403,11 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(QUICK_SIZES if args.quick else FULL_SIZES)
+    if args.sizes:
+        sizes = [int(s) for arg in args.sizes for s in arg.split(",") if s]
+    else:
+        sizes = list(QUICK_SIZES if args.quick else FULL_SIZES)
+    steps = [s for s in STEPS if not args.only or s in args.only]
     limit = args.baseline_limit or (300 if args.quick else 3000)
     started = time.perf_counter()
     info = machine()
@@ -397,12 +419,17 @@ def main() -> None:
         warm_page_cache(corpus.with_name(corpus.name + "-corrupt"))
         out = args.work / f"n{n}-s{args.seed}-out"
         results[n] = {}
-        for step in STEPS:
+        for step in steps:
             if step.startswith("docbin") and n > DOCBIN_MAX:
                 continue
-            results[n][step] = _run_step(step, corpus, out, limit if step == "jsonschema" else None)
+            runs = [_run_step(step, corpus, out, limit if step == "jsonschema" else None) for _ in range(args.repeat)]
+            results[n][step] = min(runs, key=lambda r: r["seconds"])
             shown = {k: round(v, 3) if isinstance(v, float) else v for k, v in results[n][step].items()}
             print(f"N={n:>7,} {step:<16} {shown}", flush=True)
+    if args.only:  # the tables need every step: print the ratios this run can give
+        print()
+        print(partial_summary(results))
+        return
     text = tables(results)
     print()
     print(text)
@@ -412,7 +439,7 @@ def main() -> None:
         command = (
             "python benchmarks/run.py"
             + (" --quick" if args.quick else "")
-            + (f" --sizes {args.sizes}" if args.sizes else "")
+            + (f" --sizes {' '.join(args.sizes)}" if args.sizes else "")
         )
         head = [f"Run on {date.today().isoformat()} with `{command}`.", ""]
         head += [f"- {k}: {v}" for k, v in info.items()]
