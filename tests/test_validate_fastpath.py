@@ -173,3 +173,73 @@ def test_drawn_valid_records_take_the_fast_path(record: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         gold = write_corpus(tmp, [record])
         assert fast.clean(lines_of(gold)[0], corpus_dir_of(gold)) is not None
+
+
+# -- batches: what one line of a batch gets does not depend on the other lines ------------------------------------
+
+
+def test_a_batch_gives_each_line_of_a_corrupted_corpus_the_verdict_it_gets_alone(tmp_path: Path) -> None:
+    corpus = write_synthetic(tmp_path, 300, seed=11, corrupt_rate=0.25)
+    raws = [raw for path in corpus.files for raw in lines_of(path)]
+    corpus_dir = corpus_dir_of(corpus.files[0])
+    alone = [fast.clean(raw, corpus_dir) is not None for raw in raws]
+    assert 0 < sum(alone) < len(raws)
+    for size in (7, fast.BATCH_LINES, len(raws)):
+        batched = [v for i in range(0, len(raws), size) for v in fast.clean_batch(raws[i : i + size], corpus_dir)]
+        assert [v is not None for v in batched] == alone
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(DATA)))
+def test_fixture_lines_keep_their_verdict_among_clean_lines(path: Path, tmp_path: Path) -> None:
+    clean_lines = lines_of(write_synthetic(tmp_path, 6, seed=3).files[0])
+    fixture = lines_of(path)
+    mixed = [line for pair in zip(clean_lines, fixture, strict=False) for line in pair] + fixture[len(clean_lines) :]
+    verdicts = fast.clean_batch(mixed, corpus_dir_of(path))
+    for raw, verdict in zip(mixed, verdicts, strict=True):
+        if raw in fixture:
+            assert (verdict is not None) == (slow_findings(raw, path) == []), raw[:120]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(corrupted(), min_size=2, max_size=6))
+def test_a_batch_of_random_corruptions_gets_the_levels_verdict_line_by_line(pairs: list[tuple[dict, dict]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        gold = write_corpus(tmp, [original for original, _ in pairs])
+        raws = [json.dumps(record, ensure_ascii=False).encode() + b"\n" for _, record in pairs]
+        verdicts = fast.clean_batch(raws, corpus_dir_of(gold))
+        expected = [slow_findings(raw, gold) == [] for raw in raws]
+        assert [v is not None for v in verdicts] == expected
+
+
+_EDGE_ALPHABET = "وفبلكسالمدينةقت" + "\u064e\u064f\u0650\u0651\u064b" + " ،.!«»%٪" + "😀🏽\u200d\ufe0f" + "1٢aZ" + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(_EDGE_ALPHABET, min_size=1, max_size=24), min_size=1, max_size=3), st.data())
+def test_span_edges_over_joined_texts_follow_the_level_4_rule(texts: list[str], data: st.DataObject) -> None:
+    """Proclitic runs (with and without harakat), emoji, punctuation, spans at either end of a text."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from aces.schema import CURRENT_VERSION
+    from aces.validate import fast_chars
+    from aces.validate.level4_guidelines import edge_ok
+
+    inv = fast._inventory(CURRENT_VERSION)
+    pending = [SimpleNamespace(rec=SimpleNamespace(text=t), inv=inv) for t in texts]
+    spans = [
+        (k, start, end)
+        for k, text in enumerate(texts)
+        for start, end in data.draw(st.lists(st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text)))))
+        if start < end
+    ]
+    if not spans:
+        return
+    joined, bases = fast.join_texts(texts)
+    cps = fast_chars.code_points(joined)
+    owner = np.array([k for k, _, _ in spans])
+    starts = np.array([s for _, s, _ in spans]) + bases[owner]
+    ends = np.array([e for _, _, e in spans]) + bases[owner]
+    got = fast._edges_ok(pending, starts, ends, owner, cps, fast_chars.classes(cps), bases).tolist()
+    assert got == [edge_ok(texts[k], s, e, inv.proclitics, inv.proclitics_max) for k, s, e in spans]

@@ -16,18 +16,22 @@ import hashlib
 import os
 import re
 import unicodedata
-from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
+from operator import attrgetter, lt
 from pathlib import Path
+from typing import Any
 
 import msgspec
+import numpy as np
 
 from aces.schema import known_versions, labels
-from aces.validate import level5_corpus
+from aces.validate import fast_chars, level5_corpus
 from aces.validate.fast_schema import loose_record_type, pattern_of, record_type
-from aces.validate.level1_file import _ANY_INVISIBLE, _BOM, _EMOJI
-from aces.validate.level4_guidelines import _is_word, edge_ok
+from aces.validate.level1_file import _BOM
+from aces.validate.level4_guidelines import edge_ok
 
 # One necessary condition for every PII finder, in a single scan: the pattern starts with a class (so the regex
 # engine skips ahead fast) holding the first character of each alternative, and each alternative is implied by
@@ -39,8 +43,10 @@ _PII_HINT = re.compile(
     r"|(?<=[+\d])[\d ().-]{6,}\d"  # phone: the finder's own candidate pattern
     r"|(?<=[A-Za-z0-9+/])[A-Za-z0-9+/]{11})"  # base64: twelve characters of its alphabet in a row
 )
-_EMOJI_CHAR = re.compile(f"[{_EMOJI}]")
 _DECODE_ERRORS = (msgspec.MsgspecError, ValueError, RecursionError)
+BATCH_LINES = 256
+"""Lines ``clean_batch`` is given at a time by the runners: enough that the array work is cheap per line, few
+enough that a batch's texts stay in the CPU cache."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,22 +85,6 @@ def _inventory(version: str) -> _Inventory:
 
 def _kind(value: object) -> str:
     return type(value).__struct_config__.tag  # type: ignore[attr-defined]
-
-
-def _only_emoji_joiners(text: str) -> bool:
-    """Every invisible character in the text is a ZWJ between two emoji characters (👨‍👩‍👧), which level 1 allows:
-    the control, bidi and zero-width sets of level 1 are all inside ``_ANY_INVISIBLE``, and its zero-width
-    pattern spares exactly such joiners."""
-    for match in _ANY_INVISIBLE.finditer(text):
-        at = match.start()
-        if (
-            match.group() != "\u200d"
-            or at == 0
-            or _EMOJI_CHAR.match(text, at - 1) is None
-            or _EMOJI_CHAR.match(text, at + 1) is None
-        ):
-            return False
-    return True
 
 
 # Where records hold annotation ids (``$defs/ann_id``): ids of the five collections, and references, which
@@ -140,93 +130,116 @@ def available() -> bool:
 
 def clean(raw: bytes, corpus_dir: Path | None) -> Clean | None:
     """``Clean`` if levels 1–5 report nothing for this line (corpus-wide uniqueness aside), else None."""
+    return clean_batch([raw], corpus_dir)[0]
+
+
+def clean_batch(raws: Sequence[bytes], corpus_dir: Path | None) -> list[Clean | None]:
+    """``clean`` of every line, one verdict per line: each line's verdict is the one it gets alone.
+
+    Per-record conditions on the decoded Structs run record by record; conditions on characters (level 1's text
+    checks, span edges, PII) run once over the batch's texts joined into one array, which is where the time
+    went when they ran character by character."""
+    out: list[Clean | None] = [None] * len(raws)
     fast_decoder = _fast_decoder()
-    if fast_decoder is None or raw.startswith(_BOM):
-        return None
+    if fast_decoder is None:
+        return out
     decode, id_patterns = fast_decoder
-    try:
-        rec = decode.decode(raw)
-    except _DECODE_ERRORS:
-        return None
-    version = _kind(rec)  # the schema version is the Struct's tag
-    inv = _inventory(version)
+    pending: list[_Pending] = []
+    for index, raw in enumerate(raws):
+        if raw.startswith(_BOM):
+            continue
+        try:
+            rec = decode.decode(raw)
+        except _DECODE_ERRORS:
+            continue
+        version = _kind(rec)  # the schema version is the Struct's tag
+        found = _per_record(rec, _inventory(version), id_patterns.get(version))
+        if found is not None:
+            found.index = index
+            pending.append(found)
+    if not pending:
+        return out
+    ok = _per_batch(pending)
+    for item, fine in zip(pending, ok.tolist(), strict=True):
+        if fine and (corpus_dir is None or _provenance_ok(item.rec, corpus_dir)):
+            rec = item.rec
+            out[item.index] = Clean(rec.id, item.ann_ids, rec.text, rec.split)
+    return out
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A record that passed the per-record conditions, and what the batch conditions need of it."""
+
+    rec: Any
+    inv: _Inventory
+    ann_ids: list[str]
+    starts: list[int]  # every span (mentions first), then the segments
+    ends: list[int]
+    pieces: list[str]
+    mentions: int
+    seg_starts: list[int]
+    seg_ends: list[int]
+    index: int = -1
+
+
+_START, _END, _TEXT, _ID, _TYPE = (attrgetter(a) for a in ("start", "end", "text", "id", "type"))
+_TRIGGER, _MENTIONS, _EVIDENCE = attrgetter("trigger"), attrgetter("mentions"), attrgetter("evidence")
+
+
+def _per_record(rec: Any, inv: _Inventory, id_pattern: re.Pattern[str] | None) -> _Pending | None:
+    """Levels 3 and 4 on one decoded record, except what looks at characters around spans (``_per_batch``)."""
     text: str = rec.text
     n = len(text)
-    # -- level 1: NFC, no invisible characters
-    if not unicodedata.is_normalized("NFC", text):
+    # -- level 3: ids, unique in the record, of the schema's form, starting with "<doc id>:"
+    entities, clusters_, events_, stances, segments = rec.entities, rec.clusters, rec.events, rec.stances, rec.segments
+    mention_ids = list(map(_ID, entities))
+    cluster_ids = list(map(_ID, clusters_))
+    event_ids = list(map(_ID, events_))
+    ann_ids = list(map(_ID, segments)) + mention_ids + cluster_ids + event_ids + list(map(_ID, stances))
+    if len(set(ann_ids)) != len(ann_ids):
         return None
-    if _ANY_INVISIBLE.search(text) is not None and not _only_emoji_joiners(text):
-        return None
-
-    # -- level 3: ids
-    doc_id = rec.id
-    prefix = doc_id + ":"
-    mentions = {m.id: m for m in rec.entities}
-    clusters = {c.id: c for c in rec.clusters}
-    events = {e.id: e for e in rec.events}
-    ann_ids = [s.id for s in rec.segments]
-    ann_ids += mentions
-    ann_ids += clusters
-    ann_ids += events
-    ann_ids += [s.id for s in rec.stances]
-    if len(set(ann_ids)) != len(ann_ids) or len(ann_ids) != (
-        len(rec.segments) + len(rec.entities) + len(rec.clusters) + len(rec.events) + len(rec.stances)
-    ):
-        return None
-    # Every id has the schema's form (when the decoder left it to us) and starts with "<doc id>:".
     joined = "\n".join(ann_ids)
-    id_pattern = id_patterns.get(version)
     if id_pattern is not None and id_pattern.fullmatch(joined) is None:
         return None
-    if ("\n" + joined).count("\n" + prefix) != len(ann_ids):  # ids hold no newline: count the prefix after each
+    if ("\n" + joined).count("\n" + rec.id + ":") != len(ann_ids):  # ids hold no newline: count after each
         return None
+    mentions = dict(zip(mention_ids, entities, strict=True))
+    clusters = dict(zip(cluster_ids, clusters_, strict=True))
+    events = frozenset(event_ids)
 
     # -- level 3: segments in order, inside the text, of known types
-    seg_starts: list[int] = []
-    seg_ends: list[int] = []
+    seg_starts = list(map(_START, segments))
+    seg_ends = list(map(_END, segments))
+    if not inv.segment_types.issuperset(map(_TYPE, segments)):
+        return None
     prev_end = -1
-    for seg in rec.segments:
-        if seg.type not in inv.segment_types or not seg.start < seg.end <= n or seg.start < prev_end:
+    for start, end in zip(seg_starts, seg_ends, strict=True):
+        if not start < end <= n or start < prev_end:
             return None
-        prev_end = seg.end
-        seg_starts.append(seg.start)
-        seg_ends.append(seg.end)
+        prev_end = end
 
-    # -- level 3: every span inside the text and equal to its stored text; level 4: edges and segments
-    spans: list = list(rec.entities)
-    spans += [e.trigger for e in rec.events]
-    stored: list[str] = []
-    for st in rec.stances:
+    # -- level 3: every span inside the text and equal to its stored text
+    spans: list = list(entities)
+    spans += map(_TRIGGER, events_)
+    for st in stances:
         if _kind(st.target) == "proposition":
             spans.append(st.target)
         spans += st.evidence
-    proclitics, proclitics_max = inv.proclitics, inv.proclitics_max
-    is_word = _is_word
-    for span in spans:
-        start, end, piece = span.start, span.end, span.text
-        if not start < end <= n or len(piece) != end - start or not text.startswith(piece, start):
-            return None
-        stored.append(piece)
-        if not (  # the usual case (whole words on both edges) inline, else the level-4 rule itself
-            is_word(text[start])
-            and is_word(text[end - 1])
-            and (end == n or not is_word(text[end]))
-            and (start == 0 or not is_word(text[start - 1]))
-        ) and not edge_ok(text, start, end, proclitics, proclitics_max):
-            return None
-        i = bisect_right(seg_starts, start) - 1
-        if i < 0 or end > seg_ends[i]:
-            return None
-    if not unicodedata.is_normalized("NFC", "\n".join(stored)):  # "\n" composes with nothing: a safe separator
+    starts = list(map(_START, spans))
+    ends = list(map(_END, spans))
+    pieces = list(map(_TEXT, spans))
+    if spans and (max(ends) > n or not all(map(lt, starts, ends))):
+        return None
+    if list(map(text.__getitem__, map(slice, starts, ends))) != pieces:
         return None
 
     # -- level 3: mention labels, clusters (each mention in exactly one, of its type)
-    entity_types, forms = inv.entity_types, inv.forms
-    for m in rec.entities:
-        if m.type not in entity_types or m.form not in forms:
-            return None
+    entity_types = inv.entity_types
+    if not entity_types.issuperset(map(_TYPE, entities)) or not inv.forms.issuperset(map(attrgetter("form"), entities)):
+        return None
     members: list[str] = []
-    for c in rec.clusters:
+    for c in clusters_:
         if c.type not in entity_types:
             return None
         for mid in c.mentions:
@@ -239,7 +252,7 @@ def clean(raw: bytes, corpus_dir: Path | None) -> Clean | None:
 
     # -- level 3: events (types, roles, admitted types, epistemic rule, polarity); level 4: duplicates
     triggers: set[tuple[int, int, str]] = set()
-    for ev in rec.events:
+    for ev in events_:
         roles = inv.roles.get(ev.type)
         if roles is None:
             return None
@@ -271,7 +284,7 @@ def clean(raw: bytes, corpus_dir: Path | None) -> Clean | None:
         triggers.add(key)
 
     # -- level 3: stances
-    for st in rec.stances:
+    for st in stances:
         if st.polarity not in inv.stance_polarities:
             return None
         holder, target = st.holder, st.target
@@ -282,41 +295,219 @@ def clean(raw: bytes, corpus_dir: Path | None) -> Clean | None:
             return None
         if kind == "event" and target.ref not in events:
             return None
+    return _Pending(rec, inv, ann_ids, starts, ends, pieces, len(entities), seg_starts, seg_ends)
+
+
+def _per_batch(pending: list[_Pending]) -> np.ndarray:
+    """Which records pass the conditions on characters: level 1 (NFC, invisible characters), level 4 (span edges,
+    spans inside one segment, mentions neither repeated nor crossing), level 5 (PII), all records at once.
+
+    The texts are joined with a newline before, between and after them: a newline is no word character, space
+    is no problem at an edge it cannot reach, and it composes with nothing, so a condition on the joined text
+    is the condition on each text."""
+    texts = [item.rec.text for item in pending]
+    joined, bases = join_texts(texts)
+    cps = fast_chars.code_points(joined)
+    cls = fast_chars.classes(cps)
+    ok = np.ones(len(texts), dtype=bool)
+
+    def fail_at(positions: np.ndarray) -> None:
+        ok[np.searchsorted(bases, positions, side="right") - 1] = False
+
+    # -- level 1: NFC, no invisible character but a zero-width joiner between two emoji
+    if not unicodedata.is_normalized("NFC", joined):
+        ok &= [unicodedata.is_normalized("NFC", t) for t in texts]
+    invisible = np.flatnonzero(cls & fast_chars.INVISIBLE)
+    if invisible.size:
+        joiner = (
+            (cps[invisible] == 0x200D)
+            & ((cls[invisible - 1] & fast_chars.EMOJI) != 0)
+            & ((cls[invisible + 1] & fast_chars.EMOJI) != 0)
+        )
+        fail_at(invisible[~joiner])
+
+    # -- level 5: personal data, where a necessary condition of some PII finder holds
+    _personal_data(texts, cps, cls, bases, ok)
+
+    # -- level 4: span edges, each span inside one segment, stored texts in NFC
+    counts = np.fromiter((len(item.starts) for item in pending), dtype=np.int64, count=len(pending))
+    owner = np.repeat(np.arange(len(pending)), counts)
+    starts = np.fromiter(chain.from_iterable(item.starts for item in pending), np.int64, int(counts.sum()))
+    ends = np.fromiter(chain.from_iterable(item.ends for item in pending), np.int64, int(counts.sum()))
+    starts += bases[owner]
+    ends += bases[owner]
+    bad = ~_edges_ok(pending, starts, ends, owner, cps, cls, bases)
+    seg_counts = np.fromiter((len(item.seg_starts) for item in pending), dtype=np.int64, count=len(pending))
+    seg_base = np.repeat(bases, seg_counts)
+    seg_starts = np.fromiter(chain.from_iterable(item.seg_starts for item in pending), np.int64) + seg_base
+    seg_ends = np.fromiter(chain.from_iterable(item.seg_ends for item in pending), np.int64) + seg_base
+    seg = np.searchsorted(seg_starts, starts, side="right") - 1
+    bad |= seg < 0
+    bad |= ends > seg_ends[np.maximum(seg, 0)] if seg_ends.size else True
+    ok[owner[bad]] = False
+    pieces = list(chain.from_iterable(item.pieces for item in pending))
+    if not unicodedata.is_normalized("NFC", "\n".join(pieces)):  # "\n" composes with nothing: a safe separator
+        ok &= [unicodedata.is_normalized("NFC", "\n".join(item.pieces)) for item in pending]
 
     # -- level 4: mentions neither repeat a span nor cross
-    placed = sorted((m.start, -m.end) for m in rec.entities)
-    open_ends: list[int] = []
-    last = None
-    for start, neg_end in placed:
-        if (start, neg_end) == last:
-            return None
-        last = (start, neg_end)
-        end = -neg_end
-        while open_ends and open_ends[-1] <= start:
-            open_ends.pop()
-        if open_ends and end > open_ends[-1]:
-            return None
-        open_ends.append(end)
+    is_mention = np.arange(len(starts)) - np.repeat(np.cumsum(counts) - counts, counts) < np.repeat(
+        np.fromiter((item.mentions for item in pending), np.int64, len(pending)), counts
+    )
+    ok[_repeated_or_crossing(starts[is_mention], ends[is_mention], owner[is_mention])] = False
+    return ok
 
-    # -- level 3: provenance against the raw file
-    if corpus_dir is not None:
-        prov = rec.provenance
-        try:
-            with open(os.path.join(corpus_dir, prov.raw_path), "rb") as handle:
-                data = handle.read()
-        except (OSError, ValueError):
-            return None
-        if hashlib.sha256(data).hexdigest() != prov.raw_sha256:
-            return None
-        raw_text = data.decode("utf-8", errors="replace")
-        r_len = len(raw_text)
-        for c0, clen, r0, rlen in prov.offset_map:
-            if c0 + clen > n or r0 + rlen > r_len:
-                return None
-            if clen == rlen and text[c0 : c0 + clen] != raw_text[r0 : r0 + rlen]:
-                return None
 
-    # -- level 5: personal data
-    if _PII_HINT.search(text) is not None and any(find(text) for _, find, _ in level5_corpus._PII):
-        return None
-    return Clean(doc_id, ann_ids, text, rec.split)
+def join_texts(texts: list[str]) -> tuple[str, np.ndarray]:
+    """The texts joined with a newline before, between and after them, and where each text starts."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    bases = np.empty(len(texts), dtype=np.int64)
+    bases[0] = 1
+    np.cumsum(lengths[:-1] + 1, out=bases[1:])
+    bases[1:] += 1
+    return "\n" + "\n".join(texts) + "\n", bases
+
+
+def _personal_data(texts: list[str], cps: np.ndarray, cls: np.ndarray, bases: np.ndarray, ok: np.ndarray) -> None:
+    """Fail the texts with a PII finding. ``_PII_HINT`` and the finders run only on texts where one of its
+    alternatives can match, found over the joined text: an @, a digit-dot-digit, a run of eight characters a
+    phone candidate is made of, a run of twelve base64 characters."""
+    where = [np.flatnonzero(cps == 0x40)]
+    dots = np.flatnonzero(cps == 0x2E)
+    if dots.size:
+        digit = fast_chars.ASCII_DIGIT
+        where.append(dots[((cls[dots - 1] & digit) != 0) & ((cls[dots + 1] & digit) != 0)])
+    where.append(np.array(fast_chars.runs_at_least((cls & fast_chars.PHONE) != 0, 8), dtype=np.int64))
+    where.append(np.array(fast_chars.runs_at_least((cls & fast_chars.BASE64) != 0, 12), dtype=np.int64))
+    hits = np.concatenate(where)
+    if not hits.size:
+        return
+    for k in np.unique(np.searchsorted(bases, hits, side="right") - 1).tolist():
+        text = texts[k]
+        if _PII_HINT.search(text) is not None and any(find(text) for _, find, _ in level5_corpus._PII):
+            ok[k] = False
+
+
+def _edges_ok(
+    pending: list[_Pending],
+    starts: np.ndarray,
+    ends: np.ndarray,
+    owner: np.ndarray,
+    cps: np.ndarray,
+    cls: np.ndarray,
+    bases: np.ndarray,
+) -> np.ndarray:
+    """``level4_guidelines.edge_ok`` of every span, from the class bits around its edges."""
+    word = fast_chars.WORD
+    first, last, before, after = cls[starts], cls[ends - 1], cls[starts - 1], cls[ends]
+    first_w, last_w = (first & word) != 0, (last & word) != 0
+    before_w, after_w = (before & word) != 0, (after & word) != 0
+    good = first_w & last_w & ~before_w & ~after_w  # the usual case: whole words on both edges
+    rest = ~good
+    bad = rest & ((((first | last) & (fast_chars.SPACE | fast_chars.PUNCT)) != 0) | (after_w & last_w))
+    proclitic = rest & ~bad & before_w & first_w  # a start inside a word: only after a short proclitic run
+    good |= rest & ~bad & ~proclitic
+    if proclitic.any():
+        at = np.flatnonzero(proclitic)
+        good[at] = _proclitic_runs_ok(pending, starts[at], ends[at], owner[at], cps, cls, bases)
+    return good
+
+
+def _proclitic_runs_ok(
+    pending: list[_Pending],
+    starts: np.ndarray,
+    ends: np.ndarray,
+    owner: np.ndarray,
+    cps: np.ndarray,
+    cls: np.ndarray,
+    bases: np.ndarray,
+) -> np.ndarray:
+    """``level4_guidelines._proclitic_run`` for spans starting right after a word character: walk back over at
+    most ``proclitics_max + 1`` characters; a span with a combining mark on its way is left to that function."""
+    word, mark = fast_chars.WORD, fast_chars.MARK
+    invs = [pending[k].inv for k in owner.tolist()]
+    limit = np.fromiter((inv.proclitics_max for inv in invs), np.int64, len(invs))
+    groups = [
+        (np.fromiter((i is inv for i in invs), bool, len(invs)), inv) for inv in {id(i): i for i in invs}.values()
+    ]
+    walking = (cls[starts] & mark) == 0  # a span may not start on a mark
+    ok = np.zeros(len(owner), dtype=bool)
+    letters = np.zeros(len(owner), dtype=np.int64)
+    by_python = np.zeros(len(owner), dtype=bool)
+    for back in range(1, int(limit.max()) + 2):
+        at = np.maximum(starts - back, 0)
+        here = cls[at]
+        in_word = walking & ((here & word) != 0)
+        ok |= walking & ~in_word & (letters > 0)
+        by_python |= in_word & ((here & mark) != 0)
+        walking = in_word & ~by_python
+        if not walking.any():
+            break
+        letters += walking
+        allowed = np.zeros(len(owner), dtype=bool)
+        for mine, inv in groups:
+            allowed[mine] = np.isin(cps[at[mine]], _proclitic_code_points(inv))
+        walking &= allowed & (letters <= limit)
+    for i in np.flatnonzero(by_python).tolist():
+        item = pending[owner[i]]
+        base = int(bases[owner[i]])
+        ok[i] = edge_ok(
+            item.rec.text, int(starts[i]) - base, int(ends[i]) - base, item.inv.proclitics, item.inv.proclitics_max
+        )
+    return ok
+
+
+@cache
+def _proclitic_code_points_of(letters: frozenset[str]) -> np.ndarray:
+    return np.array(sorted(map(ord, letters)), dtype=np.uint32)
+
+
+def _proclitic_code_points(inv: _Inventory) -> np.ndarray:
+    return _proclitic_code_points_of(frozenset(inv.proclitics))
+
+
+def _repeated_or_crossing(starts: np.ndarray, ends: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Owners of mentions that repeat another's span or cross one (``[a, b)`` and ``[c, d)`` with a < c < b < d).
+
+    Spans are given in batch-wide offsets, so texts never overlap. Opening and closing brackets sorted by
+    position (closes before opens at the same place, outer opens first, inner closes first) nest properly
+    exactly when no two spans cross; then, and only then, each span sees as many brackets open right after its
+    own open as right before its own close (if some span crosses, the crossing span that closes first sees more
+    open before its close)."""
+    if not starts.size:
+        return owner[:0]
+    order = np.lexsort((-ends, starts))
+    s, e = starts[order], ends[order]
+    same = np.flatnonzero((s[1:] == s[:-1]) & (e[1:] == e[:-1]))
+    repeated = owner[order][same]
+    n = len(starts)
+    position = np.concatenate((starts, ends))
+    kind = np.concatenate((np.ones(n, np.int64), np.zeros(n, np.int64)))  # closes (0) before opens (1)
+    tie = np.concatenate((-ends, -starts))
+    events = np.lexsort((tie, kind, position))
+    depth = np.empty(2 * n, dtype=np.int64)
+    depth[events] = np.cumsum(np.where(events < n, 1, -1))
+    crossing = np.flatnonzero(depth[:n] != depth[n:] + 1)
+    return np.concatenate((repeated, owner[crossing]))
+
+
+def _provenance_ok(rec: Any, corpus_dir: Path) -> bool:
+    """Level 3's provenance: the raw file exists, has the recorded hash, and the equal-length runs of the offset
+    map hold the same characters in the clean and the raw text."""
+    prov = rec.provenance
+    try:
+        with open(os.path.join(corpus_dir, prov.raw_path), "rb", buffering=0) as handle:
+            data = handle.readall()
+    except (OSError, ValueError):
+        return False
+    if hashlib.sha256(data).hexdigest() != prov.raw_sha256:
+        return False
+    text = rec.text
+    n = len(text)
+    raw_text = data.decode("utf-8", errors="replace")
+    r_len = len(raw_text)
+    for c0, clen, r0, rlen in prov.offset_map:
+        if c0 + clen > n or r0 + rlen > r_len:
+            return False
+        if clen == rlen and text[c0 : c0 + clen] != raw_text[r0 : r0 + rlen]:
+            return False
+    return True

@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -122,11 +123,15 @@ class Validation:
 
     def check_line(self, raw: bytes, file: str, line: int, corpus_dir: Path | None) -> list[Finding]:
         """Every finding for one line of a JSONL file (a record, or what is wrong with the line)."""
-        if self.fast:
-            clean = fast_path.clean(raw, corpus_dir)
-            if clean is not None:
-                self.records += 1
-                return self.settle(clean, file, line)
+        return self.check_proved(raw, file, line, corpus_dir, fast_path.clean(raw, corpus_dir) if self.fast else None)
+
+    def check_proved(
+        self, raw: bytes, file: str, line: int, corpus_dir: Path | None, clean: fast_path.Clean | None
+    ) -> list[Finding]:
+        """``check_line`` for a line the fast path has already looked at (``clean`` is its verdict)."""
+        if clean is not None:
+            self.records += 1
+            return self.settle(clean, file, line)
         if self.cross_document:
             return self.check_line_with(raw, file, line, corpus_dir, self.ids, self.texts)
         return self.check_line_with(raw, file, line, corpus_dir, level3_refs.IdIndex(), None)
@@ -196,11 +201,15 @@ class Validation:
 
     def check_file(self, path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Finding]:
         corpus_dir = level3_refs.corpus_dir_of(path)
+        number = 0
         with open(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                yield from self.check_line(raw, str(path), number, corpus_dir)
-                if progress is not None:
-                    progress(len(raw))
+            while batch := list(islice(handle, fast_path.BATCH_LINES)):
+                verdicts = fast_path.clean_batch(batch, corpus_dir) if self.fast else [None] * len(batch)
+                for raw, clean in zip(batch, verdicts, strict=True):
+                    number += 1
+                    yield from self.check_proved(raw, str(path), number, corpus_dir, clean)
+                    if progress is not None:
+                        progress(len(raw))
 
     def check_files(
         self, files: Iterable[Path], progress: Callable[[int], None] | None = None, jobs: int = 1

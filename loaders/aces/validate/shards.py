@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from aces.validate import fast as fast_path
 from aces.validate import level3_refs, level5_corpus
@@ -94,33 +95,55 @@ def check_range(
     with open(path, "rb") as handle:
         handle.seek(start)
         pos = start
-        while end is None or pos < end:
-            raw = handle.readline()
-            if not raw:
-                break
-            pos += len(raw)
-            result.lines += 1
-            line = result.lines
-            clean = fast_path.clean(raw, corpus_dir) if run.fast else None
-            if clean is not None:
-                result.records += 1
-                if cross_document:
-                    digest = level5_corpus.text_digest(clean.text)
-                    result.outcomes.append(CleanRecord(line, clean.doc_id, clean.ann_ids, digest, clean.split))
-                continue
-            ops: list[Op] = []
-            if cross_document:
-                findings = run.check_line_with(raw, path, line, corpus_dir, _DeferredIds(ops), _DeferredTexts(ops))
-            else:
-                findings = run.check_line_with(raw, path, line, corpus_dir, level3_refs.IdIndex(), None)
-            if findings or ops:
-                doc_id = findings[0].doc_id if findings else None
-                if ops and ops[0][1] == DOC:
-                    doc_id = ops[0][2]  # type: ignore[assignment]
-                result.outcomes.append(CheckedRecord(line, doc_id, findings, ops))
+        while batch := _read_batch(handle, pos, end):
+            pos += sum(map(len, batch))
+            verdicts = fast_path.clean_batch(batch, corpus_dir) if run.fast else [None] * len(batch)
+            for raw, clean in zip(batch, verdicts, strict=True):
+                result.lines += 1
+                _check_one(run, result, raw, clean, corpus_dir, cross_document)
         result.nbytes = pos - start
     result.records += run.records
     return result
+
+
+def _read_batch(handle: BinaryIO, pos: int, end: int | None) -> list[bytes]:
+    """Up to ``fast_path.BATCH_LINES`` lines from ``pos``, none starting at or after ``end``."""
+    batch: list[bytes] = []
+    while len(batch) < fast_path.BATCH_LINES and (end is None or pos < end):
+        raw = handle.readline()
+        if not raw:
+            break
+        pos += len(raw)
+        batch.append(raw)
+    return batch
+
+
+def _check_one(
+    run: Validation,
+    result: ShardResult,
+    raw: bytes,
+    clean: fast_path.Clean | None,
+    corpus_dir: Path | None,
+    cross_document: bool,
+) -> None:
+    """One line's outcome, with its corpus-wide registrations deferred to the merge."""
+    line, path = result.lines, result.path
+    if clean is not None:
+        result.records += 1
+        if cross_document:
+            digest = level5_corpus.text_digest(clean.text)
+            result.outcomes.append(CleanRecord(line, clean.doc_id, clean.ann_ids, digest, clean.split))
+        return
+    ops: list[Op] = []
+    if cross_document:
+        findings = run.check_line_with(raw, path, line, corpus_dir, _DeferredIds(ops), _DeferredTexts(ops))
+    else:
+        findings = run.check_line_with(raw, path, line, corpus_dir, level3_refs.IdIndex(), None)
+    if findings or ops:
+        doc_id = findings[0].doc_id if findings else None
+        if ops and ops[0][1] == DOC:
+            doc_id = ops[0][2]  # type: ignore[assignment]
+        result.outcomes.append(CheckedRecord(line, doc_id, findings, ops))
 
 
 def check_shard(path: str | Path, level: int = MAX_LEVEL, cross_document: bool = True) -> ShardResult:
