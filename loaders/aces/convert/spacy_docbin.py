@@ -33,15 +33,13 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from aces.gc_tuning import fewer_collections
-from aces.offsets import TokenSpan, flat_mentions, record_tokens, split_at
-from aces.record import (
-    PropositionTarget,
-    Record,
-    Span,
-)
+from aces.offsets import flat_mentions
+from aces.record import PropositionTarget, Record
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    import numpy as np
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
     from spacy.vocab import Vocab
 
 USER_DATA_KEY = "aces"
@@ -59,17 +57,23 @@ class ConversionError(ValueError):
 
 
 @cache
-def _blank_vocab() -> Vocab:
+def _blank_nlp() -> Language:
     import spacy
 
-    return spacy.blank("ar").vocab
+    return spacy.blank("ar")
+
+
+def _blank_vocab() -> Vocab:
+    return _blank_nlp().vocab
 
 
 # --- records → docs -------------------------------------------------------------------------------------------
 
 
-def _span_edges(record: Record) -> tuple[set[int], set[int]]:
-    """Offsets where some gold span (or segment) starts, and where one ends."""
+def _span_edges(record: Record) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets where some gold span (or segment) starts, and where one ends: sorted, unique."""
+    import numpy as np
+
     spans: list[tuple[int, int]] = [(s.start, s.end) for s in record.segments]
     spans += [(m.start, m.end) for m in record.entities]
     spans += [(e.trigger.start, e.trigger.end) for e in record.events]
@@ -77,54 +81,87 @@ def _span_edges(record: Record) -> tuple[set[int], set[int]]:
         spans += [(ev.start, ev.end) for ev in st.evidence]
         if isinstance(st.target, PropositionTarget):
             spans.append((st.target.start, st.target.end))
-    return {a for a, _ in spans}, {b for _, b in spans}
+    edges = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    return _sorted_unique(edges[:, 0]), _sorted_unique(edges[:, 1])
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``numpy.unique`` for offsets that come in a few sorted runs: a stable (merging) sort finds the runs, where
+    ``numpy.unique`` hashes every value first (ten times slower here, a third of the layout's time)."""
+    import numpy as np
+
+    ordered = np.sort(values, kind="stable")
+    if not len(ordered):
+        return ordered
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
+
+
+def _member(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """``values[i] in ordered`` for each i, ``ordered`` sorted (``numpy.isin`` sorts again on every call)."""
+    import numpy as np
+
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values
+
+
+def _layout(record: Record) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int | str]]:
+    """Token starts, token ends, trailing-space flags and words of the Doc of ``record``.
+
+    Tokens are spaCy's blank Arabic tokens split at every gold span and segment edge (``aces.offsets.record_tokens``);
+    the whitespace between two tokens becomes the first one's trailing space when it is exactly one ``" "`` that
+    no span starts at or ends after, and whitespace tokens otherwise (``"\\n"`` between segments, double spaces,
+    no-break spaces), themselves split at any span edge. Computed on arrays of offsets, not token by token: every
+    offset where a token or span starts or ends cuts the text, and each piece is a token unless it is such a
+    single space. A word is the tokenizer's own lexeme id where the token was not split (no string made, no hash
+    computed again), else its text.
+    """
+    import numpy as np
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
+
+    text = record.text
+    size = len(text)
+    span_starts, span_ends = _span_edges(record)
+    table = _blank_nlp().tokenizer(text).to_array([IDX, LENGTH, IS_SPACE, ORTH]).reshape(-1, 4)
+    kept = table[table[:, 2] == 0]
+    tok_start = kept[:, 0].astype(np.int64)
+    tok_end = tok_start + kept[:, 1].astype(np.int64)
+    edges = np.concatenate((tok_start, tok_end, span_starts, span_ends, (0, size)))
+    bounds = _sorted_unique(edges[(edges >= 0) & (edges <= size)])  # an edge outside the text fails in _span_tokens
+    a, b = bounds[:-1], bounds[1:]
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    absorbed = (
+        (b - a == 1)
+        & (codes[a] == 32)
+        & _member(a, tok_end)  # a gap between two tokens, exactly one space wide
+        & _member(b, tok_start)
+        & ~_member(a, span_starts)
+        & ~_member(b, span_ends)
+    )
+    space_after = np.zeros(len(a), dtype=bool)
+    space_after[:-1] = absorbed[1:]
+    keep = ~absorbed
+    starts, ends, spaces = a[keep], b[keep], space_after[keep]
+    if not len(tok_start):
+        return starts, ends, spaces, [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
+    at = np.minimum(np.searchsorted(tok_start, starts), len(tok_start) - 1)
+    whole = (tok_start[at] == starts) & (tok_end[at] == ends)
+    words: list[int | str] = kept[at, 3].tolist()
+    cut = np.flatnonzero(~whole)
+    for k, i, j in zip(cut.tolist(), starts[cut].tolist(), ends[cut].tolist(), strict=True):
+        words[k] = text[i:j]
+    return starts, ends, spaces, words
 
 
 def words_and_spaces(record: Record) -> tuple[list[str], list[bool]]:
-    """Words and trailing-space flags whose concatenation is ``record.text`` exactly.
-
-    Tokens are ``record_tokens``; the whitespace between them becomes a trailing space when it is exactly one
-    ``" "`` that no span starts at or ends after, and whitespace tokens otherwise (``"\\n"`` between segments,
-    double spaces, no-break spaces), themselves split at any span edge.
-    """
+    """Words and trailing-space flags whose concatenation is ``record.text`` exactly (see ``_layout``)."""
+    starts, ends, spaces, _ = _layout(record)
     text = record.text
-    starts, ends = _span_edges(record)
-    cuts = starts | ends
-    pieces: list[TokenSpan] = []
-    spaces: list[bool] = []
-
-    def gap(a: int, b: int) -> None:
-        if text[a:b] == " " and pieces and a not in starts and b not in ends:
-            spaces[-1] = True
-            return
-        for piece in split_at([(a, b)], cuts):
-            pieces.append(piece)
-            spaces.append(False)
-
-    pos = 0
-    for a, b in record_tokens(record):
-        if pos < a:
-            gap(pos, a)
-        pieces.append((a, b))
-        spaces.append(False)
-        pos = b
-    if pos < len(text):
-        gap(pos, len(text))
-    return [text[a:b] for a, b in pieces], spaces
-
-
-def _char_span(doc: Doc, source: str, start: int, end: int, text: str, what: str, **kwargs: Any):
-    """``doc.char_span`` checked against ``source``, the document text (``doc.text`` is rebuilt from every token
-    on each access, so callers pass the string they already have)."""
-    if source[start:end] != text:
-        raise ConversionError(
-            f"{what}: stored text {text!r} differs from the document text {source[start:end]!r} at "
-            f"[{start}, {end}); fix the record (aces validate reports it)"
-        )
-    span = doc.char_span(start, end, **kwargs)
-    if span is None:  # cannot happen with record_tokens; refuse rather than drop the span
-        raise ConversionError(f"{what}: [{start}, {end}) does not fall on token boundaries")
-    return span
+    return [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)], spaces.tolist()
 
 
 def _rest(obj: Any, *drop: str) -> dict:
@@ -155,70 +192,102 @@ def _payload(record: Record) -> dict:
     }
 
 
-def record_to_doc(record: Record, vocab: Vocab | None = None) -> Doc:
-    """One record as one Doc (layout in the module docstring); raises ``ConversionError`` on an invalid span."""
-    from spacy.tokens import Doc
+_Item = tuple[str, int, int, "str | None", str, str, str]
+"""One gold span to place: (group, start, end, stored text or None, label, id, what it is for an error message)."""
 
-    words, spaces = words_and_spaces(record)
-    # The Doc's text is its words, each followed by a space where flagged (doc.text would rebuild it from Token
-    # objects, which costs as much as the export's own work).
-    if "".join(w + " " if sp else w for w, sp in zip(words, spaces, strict=True)) != record.text:
-        raise ConversionError(f"{record.id}: rebuilt text differs from the record text")  # a bug: stop
-    doc = Doc(vocab or _blank_vocab(), words=words, spaces=spaces)
-    rid, text = record.id, record.text
-    doc.spans[SEGMENTS] = [
-        _char_span(
-            doc, text, s.start, s.end, text[s.start : s.end], f"{rid} segment {s.id}", label=s.type, span_id=s.id
-        )
-        for s in record.segments
-    ]
-    mention_spans = {
-        m.id: _char_span(doc, text, m.start, m.end, m.text, f"{rid} mention {m.id}", label=m.type, span_id=m.id)
-        for m in record.entities
-    }
-    doc.spans[MENTIONS] = list(mention_spans.values())
-    doc.set_ents([mention_spans[m.id] for m in flat_mentions(record.entities)], default="outside")
-    doc.spans[EVENTS] = [
-        _char_span(doc, text, *_bounds(e.trigger), f"{rid} event {e.id} trigger", label=e.type, span_id=e.id)
-        for e in record.events
-    ]
-    evidence, targets = [], []
+
+def _items(record: Record) -> list[_Item]:
+    """Every span of the Doc in group order, then record order within a group."""
+    items: list[_Item] = [(SEGMENTS, s.start, s.end, None, s.type, s.id, f"segment {s.id}") for s in record.segments]
+    items += [(MENTIONS, m.start, m.end, m.text, m.type, m.id, f"mention {m.id}") for m in record.entities]
+    for e in record.events:
+        t = e.trigger
+        items.append((EVENTS, t.start, t.end, t.text, e.type, e.id, f"event {e.id} trigger"))
+    targets: list[_Item] = []
     for st in record.stances:
         for i, ev in enumerate(st.evidence):
-            evidence.append(
-                _char_span(
-                    doc, text, *_bounds(ev), f"{rid} stance {st.id} evidence {i}", label=st.polarity, span_id=st.id
-                )
-            )
+            items.append((STANCE, ev.start, ev.end, ev.text, st.polarity, st.id, f"stance {st.id} evidence {i}"))
         if isinstance(st.target, PropositionTarget):
             t = st.target
-            targets.append(
-                _char_span(
-                    doc, text, t.start, t.end, t.text, f"{rid} stance {st.id} target", label=PROPOSITION, span_id=st.id
-                )
+            targets.append((STANCE_TARGETS, t.start, t.end, t.text, PROPOSITION, st.id, f"stance {st.id} target"))
+    return items + targets
+
+
+def _span_tokens(record: Record, items: list[_Item], starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int]]:
+    """Token range ``[first, last + 1)`` of each item, from the token offsets; raises ``ConversionError`` when a
+    stored text differs from the document text or a span does not fall on token edges (which ``_layout`` rules
+    out: refuse rather than drop the span)."""
+    import numpy as np
+
+    text = record.text
+    for _, a, b, stored, _, _, what in items:
+        if stored is not None and text[a:b] != stored:
+            raise ConversionError(
+                f"{record.id} {what}: stored text {stored!r} differs from the document text {text[a:b]!r} at "
+                f"[{a}, {b}); fix the record (aces validate reports it)"
             )
-    doc.spans[STANCE] = evidence
-    doc.spans[STANCE_TARGETS] = targets
-    _mark_segment_starts(doc, record)
+    if not items:
+        return []
+    edges = np.array([(a, b) for _, a, b, *_ in items], dtype=np.int64)
+    first = np.searchsorted(starts, edges[:, 0])
+    last = np.searchsorted(ends, edges[:, 1])
+    inside = (first < len(starts)) & (last < len(ends)) & (edges[:, 0] < edges[:, 1])
+    fits = inside & (starts[np.minimum(first, len(starts) - 1)] == edges[:, 0])
+    fits &= ends[np.minimum(last, len(ends) - 1)] == edges[:, 1]
+    if not fits.all():
+        k = int(np.flatnonzero(~fits)[0])
+        _, a, b, _, _, _, what = items[k]
+        raise ConversionError(f"{record.id} {what}: [{a}, {b}) does not fall on token boundaries of the text")
+    return list(zip(first.tolist(), (last + 1).tolist(), strict=True))
+
+
+TOKEN_ATTRS = ("SENT_START", "ENT_IOB", "ENT_TYPE", "ENT_ID")
+_OUTSIDE, _INSIDE, _BEGIN = 2, 1, 3  # spaCy's ENT_IOB codes ("O", "I", "B")
+
+
+def _token_annotations(record: Record, starts: np.ndarray, mention_spans: list[Span]) -> np.ndarray:
+    """The ``TOKEN_ATTRS`` columns, for one ``Doc.from_array``: token 0 and each segment's first token start a
+    sentence and no other token does; ``doc.ents`` is the flat mention layer (``aces.offsets.flat_mentions``),
+    every other token outside, each entity token carrying its mention's id as ``ent_id`` (what
+    ``doc.set_ents(..., default="outside")`` sets, without its per-token Python set: a third of the Doc's time).
+    """
+    import numpy as np
+
+    out = np.zeros((len(starts), len(TOKEN_ATTRS)), dtype=np.uint64)
+    seg_starts = _sorted_unique(np.array([s.start for s in record.segments], dtype=np.int64))
+    out[:, 0] = np.where(_member(starts, seg_starts), 1, -1).astype(np.uint64)
+    out[0, 0] = 1
+    out[:, 1] = _OUTSIDE
+    by_id = dict(zip((m.id for m in record.entities), mention_spans, strict=True))
+    for m in flat_mentions(record.entities):
+        span = by_id[m.id]
+        i, j = span.start, span.end
+        out[i, 1] = _BEGIN
+        out[i + 1 : j, 1] = _INSIDE
+        out[i:j, 2] = span.label
+        out[i:j, 3] = span.id
+    return out
+
+
+def record_to_doc(record: Record, vocab: Vocab | None = None) -> Doc:
+    """One record as one Doc (layout in the module docstring); raises ``ConversionError`` on an invalid span."""
+    from spacy.tokens import Doc, Span
+
+    starts, ends, spaces, words = _layout(record)
+    if vocab is not None and vocab is not _blank_vocab():  # lexeme ids are the export vocab's: give strings
+        text = record.text
+        words = [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
+    doc = Doc(vocab or _blank_vocab(), words=words, spaces=spaces.tolist())
+    items = _items(record)
+    groups: dict[str, list[Span]] = {key: [] for key in (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS)}
+    for (key, _, _, _, label, ann_id, _), (i, j) in zip(items, _span_tokens(record, items, starts, ends), strict=True):
+        groups[key].append(Span(doc, i, j, label=label, span_id=ann_id))
+    for key, spans in groups.items():
+        doc.spans[key] = spans
+    if len(starts):
+        doc.from_array(TOKEN_ATTRS, _token_annotations(record, starts, groups[MENTIONS]))
     doc.user_data[USER_DATA_KEY] = _payload(record)
     return doc
-
-
-def _mark_segment_starts(doc: Doc, record: Record) -> None:
-    """Token 0 and each segment's first token start a sentence, no other token does; set in one array write
-    (``token.is_sent_start = ...`` per token checks the Doc's annotations on every call)."""
-    import numpy
-    from spacy.attrs import IDX, SENT_START
-
-    seg_starts = numpy.array(sorted({s.start for s in record.segments}), dtype=numpy.uint64)
-    starts = numpy.where(numpy.isin(doc.to_array(IDX), seg_starts), 1, -1).astype(numpy.uint64)
-    if len(starts):
-        starts[0] = 1
-    doc.from_array([SENT_START], starts)
-
-
-def _bounds(span: Span) -> tuple[int, int, str]:
-    return span.start, span.end, span.text
 
 
 def records_to_docs(records: Iterable[Record], vocab: Vocab | None = None) -> Iterator[Doc]:
