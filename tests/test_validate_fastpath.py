@@ -243,3 +243,9 @@ def test_span_edges_over_joined_texts_follow_the_level_4_rule(texts: list[str], 
     ends = np.array([e for _, _, e in spans]) + bases[owner]
     got = fast._edges_ok(pending, starts, ends, owner, cps, fast_chars.classes(cps), bases).tolist()
     assert got == [edge_ok(texts[k], s, e, inv.proclitics, inv.proclitics_max) for k, s, e in spans]
+
+
+def test_raw_files_larger_than_one_read_are_read_whole(tmp_path: Path) -> None:
+    data = ("خبر عاجل 😀 " * 200_000).encode()  # ~3.6 MB, more than one read
+    (tmp_path / "raw.txt").write_bytes(data)
+    assert fast._read_file(str(tmp_path / "raw.txt")) == data

@@ -76,6 +76,7 @@ class _Inventory:
         self.event_ref_type = inv.event_ref_type
         self.proclitics = inv.proclitics
         self.proclitics_max = inv.proclitics_max
+        self.proclitic_code_points = np.array(sorted(map(ord, inv.proclitics)), dtype=np.uint32)
 
 
 @cache
@@ -317,7 +318,7 @@ def _per_batch(pending: list[_Pending]) -> np.ndarray:
     # -- level 1: NFC, no invisible character but a zero-width joiner between two emoji
     if not unicodedata.is_normalized("NFC", joined):
         ok &= [unicodedata.is_normalized("NFC", t) for t in texts]
-    invisible = np.flatnonzero(cls & fast_chars.INVISIBLE)
+    invisible = np.flatnonzero((cls & fast_chars.INVISIBLE) != 0)
     if invisible.size:
         joiner = (
             (cps[invisible] == 0x200D)
@@ -327,7 +328,7 @@ def _per_batch(pending: list[_Pending]) -> np.ndarray:
         fail_at(invisible[~joiner])
 
     # -- level 5: personal data, where a necessary condition of some PII finder holds
-    _personal_data(texts, cps, cls, bases, ok)
+    _personal_data(texts, joined, cps, cls, bases, ok)
 
     # -- level 4: span edges, each span inside one segment, stored texts in NFC
     counts = np.fromiter((len(item.starts) for item in pending), dtype=np.int64, count=len(pending))
@@ -367,18 +368,24 @@ def join_texts(texts: list[str]) -> tuple[str, np.ndarray]:
     return "\n" + "\n".join(texts) + "\n", bases
 
 
-def _personal_data(texts: list[str], cps: np.ndarray, cls: np.ndarray, bases: np.ndarray, ok: np.ndarray) -> None:
+def _personal_data(
+    texts: list[str], joined: str, cps: np.ndarray, cls: np.ndarray, bases: np.ndarray, ok: np.ndarray
+) -> None:
     """Fail the texts with a PII finding. ``_PII_HINT`` and the finders run only on texts where one of its
-    alternatives can match, found over the joined text: an @, a digit-dot-digit, a run of eight characters a
-    phone candidate is made of, a run of twelve base64 characters."""
-    where = [np.flatnonzero(cps == 0x40)]
-    dots = np.flatnonzero(cps == 0x2E)
-    if dots.size:
+    alternatives can match, found over the joined text: an @; or, at a digit, a plus or a base64 character, a
+    digit-dot-digit, the eight characters a phone candidate starts with, or twelve base64 characters."""
+    where = [np.flatnonzero(cps == 0x40)] if "@" in joined else []
+    at = np.flatnonzero((cls & (fast_chars.BASE64 | fast_chars.PHONE_START)) != 0)
+    if at.size:
+        last = len(cls) - 1
+        window = cls[np.minimum(at[:, None] + np.arange(12), last)]
         digit = fast_chars.ASCII_DIGIT
-        where.append(dots[((cls[dots - 1] & digit) != 0) & ((cls[dots + 1] & digit) != 0)])
-    where.append(np.array(fast_chars.runs_at_least((cls & fast_chars.PHONE) != 0, 8), dtype=np.int64))
-    where.append(np.array(fast_chars.runs_at_least((cls & fast_chars.BASE64) != 0, 12), dtype=np.int64))
-    hits = np.concatenate(where)
+        dot = cps[np.minimum(at + 1, last)] == 0x2E
+        where.append(at[((window[:, 0] & digit) != 0) & dot & ((window[:, 2] & digit) != 0)])
+        phone = ((window[:, 0] & fast_chars.PHONE_START) != 0) & ((window[:, 1:8] & fast_chars.PHONE) != 0).all(axis=1)
+        where.append(at[phone])
+        where.append(at[((window & fast_chars.BASE64) != 0).all(axis=1)])
+    hits = np.concatenate(where) if where else at
     if not hits.size:
         return
     for k in np.unique(np.searchsorted(bases, hits, side="right") - 1).tolist():
@@ -424,11 +431,10 @@ def _proclitic_runs_ok(
     """``level4_guidelines._proclitic_run`` for spans starting right after a word character: walk back over at
     most ``proclitics_max + 1`` characters; a span with a combining mark on its way is left to that function."""
     word, mark = fast_chars.WORD, fast_chars.MARK
-    invs = [pending[k].inv for k in owner.tolist()]
-    limit = np.fromiter((inv.proclitics_max for inv in invs), np.int64, len(invs))
-    groups = [
-        (np.fromiter((i is inv for i in invs), bool, len(invs)), inv) for inv in {id(i): i for i in invs}.values()
-    ]
+    invs = {id(item.inv): item.inv for item in pending}
+    which = np.fromiter((id(item.inv) for item in pending), np.int64, len(pending))[owner]
+    limit = np.fromiter((item.inv.proclitics_max for item in pending), np.int64, len(pending))[owner]
+    groups = [(which == key, inv.proclitic_code_points) for key, inv in invs.items()]
     walking = (cls[starts] & mark) == 0  # a span may not start on a mark
     ok = np.zeros(len(owner), dtype=bool)
     letters = np.zeros(len(owner), dtype=np.int64)
@@ -444,8 +450,8 @@ def _proclitic_runs_ok(
             break
         letters += walking
         allowed = np.zeros(len(owner), dtype=bool)
-        for mine, inv in groups:
-            allowed[mine] = np.isin(cps[at[mine]], _proclitic_code_points(inv))
+        for mine, letters_of in groups:
+            allowed[mine] = np.isin(cps[at[mine]], letters_of)
         walking &= allowed & (letters <= limit)
     for i in np.flatnonzero(by_python).tolist():
         item = pending[owner[i]]
@@ -454,15 +460,6 @@ def _proclitic_runs_ok(
             item.rec.text, int(starts[i]) - base, int(ends[i]) - base, item.inv.proclitics, item.inv.proclitics_max
         )
     return ok
-
-
-@cache
-def _proclitic_code_points_of(letters: frozenset[str]) -> np.ndarray:
-    return np.array(sorted(map(ord, letters)), dtype=np.uint32)
-
-
-def _proclitic_code_points(inv: _Inventory) -> np.ndarray:
-    return _proclitic_code_points_of(frozenset(inv.proclitics))
 
 
 def _repeated_or_crossing(starts: np.ndarray, ends: np.ndarray, owner: np.ndarray) -> np.ndarray:
@@ -490,13 +487,30 @@ def _repeated_or_crossing(starts: np.ndarray, ends: np.ndarray, owner: np.ndarra
     return np.concatenate((repeated, owner[crossing]))
 
 
+_READ_AT_ONCE = 1 << 20
+
+
+def _read_file(path: str) -> bytes:
+    """The file's bytes with the fewest system calls (a raw file is read once per record: they add up)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, _READ_AT_ONCE)
+        if len(data) < _READ_AT_ONCE:
+            return data
+        parts = [data]
+        while chunk := os.read(fd, _READ_AT_ONCE):
+            parts.append(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
 def _provenance_ok(rec: Any, corpus_dir: Path) -> bool:
     """Level 3's provenance: the raw file exists, has the recorded hash, and the equal-length runs of the offset
     map hold the same characters in the clean and the raw text."""
     prov = rec.provenance
     try:
-        with open(os.path.join(corpus_dir, prov.raw_path), "rb", buffering=0) as handle:
-            data = handle.readall()
+        data = _read_file(os.path.join(corpus_dir, prov.raw_path))
     except (OSError, ValueError):
         return False
     if hashlib.sha256(data).hexdigest() != prov.raw_sha256:
