@@ -31,14 +31,21 @@ def size_category(rows: int) -> str:
     return next((name for bound, name in _SIZE_BOUNDS if rows < bound), "1M<n<10M")
 
 
+def split_files(summary: BuildSummary, config: str, split: str) -> list[str]:
+    """The parquet files of one config's split, relative to the folder: the build's one file, or the shard parts
+    of an assembled build (``aces.build_shards``)."""
+    from aces.build import data_file
+
+    parts = getattr(summary, "parts", None)
+    return list(parts[config][split]) if parts else [data_file(config, split)]
+
+
 def card_data(summary: BuildSummary):
     """``huggingface_hub.DatasetCardData`` with configs, features and split sizes of this build."""
     from datasets.info import DatasetInfo, DatasetInfosDict
     from datasets.splits import SplitDict, SplitInfo
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
-
-    from aces.build import data_file
 
     largest = max(sum(per_split.values()) for per_split in summary.rows.values())
     data = DatasetCardData(
@@ -58,7 +65,10 @@ def card_data(summary: BuildSummary):
     MetadataConfigs(
         {
             config: {
-                "data_files": [{"split": s, "path": data_file(config, s)} for s in summary.declared(config)],
+                "data_files": [
+                    {"split": s, "path": files[0] if len(files := split_files(summary, config, s)) == 1 else files}
+                    for s in summary.declared(config)
+                ],
                 **({"default": True} if config == "documents" else {}),
             }
             for config in declared
@@ -76,7 +86,9 @@ def card_data(summary: BuildSummary):
                     }
                 ),
                 download_size=sum(
-                    (summary.out_dir / data_file(config, s)).stat().st_size for s in summary.declared(config)
+                    (summary.out_dir / f).stat().st_size
+                    for s in summary.declared(config)
+                    for f in split_files(summary, config, s)
                 ),
                 dataset_size=sum(summary.num_bytes[config].values()),
             )

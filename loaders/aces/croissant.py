@@ -121,8 +121,7 @@ def sha256_file(path: Path) -> str:
 
 def croissant_metadata(out_dir: Path, summary: BuildSummary) -> dict[str, Any]:
     """The JSON-LD document for the folder ``out_dir`` (its parquet files must already be written)."""
-    from aces.build import data_file
-    from aces.card import PRETTY_NAME
+    from aces.card import PRETTY_NAME, split_files
 
     out_dir = Path(out_dir)
     splits = summary.splits
@@ -130,26 +129,29 @@ def croissant_metadata(out_dir: Path, summary: BuildSummary) -> dict[str, Any]:
     declared = summary.declared_configs
     for config in declared:
         for split in summary.declared(config):
-            rel = data_file(config, split)
-            distribution.append(
-                {
-                    "@type": "cr:FileObject",
-                    "@id": rel,
-                    "name": rel,
-                    "description": f"The {split} split of the {config} config.",
-                    "contentUrl": rel,
-                    "contentSize": f"{(out_dir / rel).stat().st_size} B",
-                    "encodingFormat": "application/x-parquet",
-                    "sha256": sha256_file(out_dir / rel),
-                }
-            )
+            files = split_files(summary, config, split)
+            for i, rel in enumerate(files, 1):
+                what = f"The {split} split of the {config} config"
+                distribution.append(
+                    {
+                        "@type": "cr:FileObject",
+                        "@id": rel,
+                        "name": rel,
+                        "description": f"{what}." if len(files) == 1 else f"{what}, part {i} of {len(files)}.",
+                        "contentUrl": rel,
+                        "contentSize": f"{(out_dir / rel).stat().st_size} B",
+                        "encodingFormat": "application/x-parquet",
+                        "sha256": sha256_file(out_dir / rel),
+                    }
+                )
     for config in declared:
         distribution.append(
             {
                 "@type": "cr:FileSet",
                 "@id": f"{config}-parquet",
                 "name": f"{config}-parquet",
-                "description": f"Parquet files of the {config} config, one per split.",
+                "description": f"Parquet files of the {config} config, "
+                + ("one or more per split (one per shard)." if getattr(summary, "parts", None) else "one per split."),
                 "encodingFormat": "application/x-parquet",
                 "includes": f"{config}/*.parquet",
             }
