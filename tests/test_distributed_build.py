@@ -1,0 +1,108 @@
+"""The build past one process: JSONL shards built on a Dask LocalCluster (and inside ``datasets.Dataset.map``)
+assemble into a folder that ``datasets.load_dataset`` reads, holding exactly the rows of the single-process build."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+
+from aces.build import BuildError, build
+from aces.build_shards import assemble, build_shard
+from aces.convert import hf
+from aces.croissant import FILENAME, check
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from synth import write_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three JSONL shards of a synthetic corpus (every split has documents in several shards)."""
+    root = tmp_path_factory.mktemp("shards") / "corpus"
+    write_corpus(root, 48, seed=5, shards=3)
+    return root
+
+
+@pytest.fixture(scope="module")
+def single(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("single") / "hf"
+    build(corpus, out)
+    return out
+
+
+def _shards(corpus: Path) -> list[str]:
+    return [str(p) for p in sorted((corpus / "gold").glob("*.jsonl"))]
+
+
+def _rows(folder: Path, cache: Path) -> dict[tuple[str, str], list[str]]:
+    """Every row of every declared config and split, loaded by ``datasets`` from the folder's card, as sorted JSON."""
+    import datasets
+
+    datasets.disable_progress_bars()
+    out = {}
+    for config in hf.CONFIGS:
+        try:
+            loaded = datasets.load_dataset(str(folder), config, cache_dir=str(cache))
+        except ValueError:  # a config with no rows is not declared (see BuildSummary.declared)
+            continue
+        for split, part in loaded.items():
+            out[config, split] = sorted(json.dumps(row, sort_keys=True, ensure_ascii=False) for row in part)
+    return out
+
+
+def _assert_same_dataset(sharded: Path, single: Path, tmp_path: Path) -> None:
+    expected = _rows(single, tmp_path / "cache-single")
+    assert {c for c, _ in expected} == set(hf.CONFIGS) and sum(map(len, expected.values())) > 48
+    assert _rows(sharded, tmp_path / "cache-sharded") == expected
+    marker, single_marker = (json.loads((d / "aces_build.json").read_text()) for d in (sharded, single))
+    assert (marker["rows"], marker["inputs_sha256"]) == (single_marker["rows"], single_marker["inputs_sha256"])
+
+
+def test_dask_local_cluster_builds_the_single_process_dataset(corpus: Path, single: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    shards = _shards(corpus)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        futures = client.map(build_shard, shards, [str(tmp_path / "parts" / str(i)) for i in range(len(shards))])
+        parts = client.gather(futures)
+    summary = assemble(parts, tmp_path / "hf", corpus)
+    # each split of the documents config is one parquet part per shard, named as the Hub names shards
+    assert summary.parts["documents"]["train"] == tuple(f"documents/train-0000{i}-of-00003.parquet" for i in range(3))
+    _assert_same_dataset(tmp_path / "hf", single, tmp_path)
+    croissant = json.loads((tmp_path / "hf" / FILENAME).read_text())
+    listed = {d["contentUrl"] for d in croissant["distribution"] if d["@type"] == "cr:FileObject"}
+    assert listed == {p.relative_to(tmp_path / "hf").as_posix() for p in (tmp_path / "hf").rglob("*.parquet")}
+    check(tmp_path / "hf" / FILENAME)  # mlcroissant accepts it (raises on an invalid file)
+
+
+def test_datasets_map_with_two_processes_builds_the_same_dataset(corpus: Path, single: Path, tmp_path: Path) -> None:
+    import datasets
+
+    shards = datasets.Dataset.from_dict(
+        {"path": _shards(corpus), "part_dir": [str(tmp_path / "parts" / str(i)) for i in range(3)]}
+    )
+    built = shards.map(
+        lambda row: {"result": pickle.dumps(build_shard(row["path"], row["part_dir"]))},
+        num_proc=2,
+        load_from_cache_file=False,
+    )
+    assemble([pickle.loads(blob) for blob in built["result"]], tmp_path / "hf", corpus)
+    _assert_same_dataset(tmp_path / "hf", single, tmp_path)
+
+
+def test_a_document_in_two_shards_is_refused_with_both_files(corpus: Path, tmp_path: Path) -> None:
+    first, second, _ = _shards(corpus)
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(Path(second).read_bytes() + Path(first).read_bytes().splitlines(keepends=True)[0])
+    parts = [build_shard(first, tmp_path / "a"), build_shard(copy, tmp_path / "b")]
+    with pytest.raises(BuildError, match=f"in {first} and in {copy}"):
+        assemble(parts, tmp_path / "hf", corpus)
+    assert not (tmp_path / "hf").exists()
