@@ -202,7 +202,7 @@ class Validation:
     def check_file(self, path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Finding]:
         corpus_dir = level3_refs.corpus_dir_of(path)
         number = 0
-        with open(path, "rb") as handle:
+        with open(path, "rb", buffering=fast_path.READ_BUFFER) as handle:
             while batch := list(islice(handle, fast_path.BATCH_LINES)):
                 verdicts = fast_path.clean_batch(batch, corpus_dir) if self.fast else [None] * len(batch)
                 for raw, clean in zip(batch, verdicts, strict=True):

@@ -92,7 +92,7 @@ def check_range(
     corpus_dir = level3_refs.corpus_dir_of(Path(path))
     run = Validation(level, cross_document)
     result = ShardResult(path)
-    with open(path, "rb") as handle:
+    with open(path, "rb", buffering=fast_path.READ_BUFFER) as handle:
         handle.seek(start)
         pos = start
         while batch := _read_batch(handle, pos, end):
