@@ -227,7 +227,7 @@ def test_span_edges_over_joined_texts_follow_the_level_4_rule(texts: list[str], 
     from aces.validate.level4_guidelines import edge_ok
 
     inv = fast._inventory(CURRENT_VERSION)
-    pending = [SimpleNamespace(rec=SimpleNamespace(text=t), inv=inv) for t in texts]
+    pending = [SimpleNamespace(text=t, inv=inv) for t in texts]
     spans = [
         (k, start, end)
         for k, text in enumerate(texts)

@@ -158,16 +158,15 @@ def clean_batch(raws: Sequence[bytes], corpus_dir: Path | None) -> list[Clean | 
             continue
         version = _kind(rec)  # the schema version is the Struct's tag
         found = _per_record(rec, _inventory(version), id_patterns.get(version))
-        if found is not None:
+        # The raw file now, while the record is in the cache (and the record is freed here, not a batch later).
+        if found is not None and (corpus_dir is None or _provenance_ok(rec, corpus_dir)):
             found.index = index
             pending.append(found)
     if not pending:
         return out
-    ok = _per_batch(pending)
-    for item, fine in zip(pending, ok.tolist(), strict=True):
-        if fine and (corpus_dir is None or _provenance_ok(item.rec, corpus_dir)):
-            rec = item.rec
-            out[item.index] = Clean(rec.id, item.ann_ids, rec.text, rec.split)
+    for item, fine in zip(pending, _per_batch(pending).tolist(), strict=True):
+        if fine:
+            out[item.index] = Clean(item.doc_id, item.ann_ids, item.text, item.split)
     return out
 
 
@@ -175,7 +174,9 @@ def clean_batch(raws: Sequence[bytes], corpus_dir: Path | None) -> list[Clean | 
 class _Pending:
     """A record that passed the per-record conditions, and what the batch conditions need of it."""
 
-    rec: Any
+    text: str
+    doc_id: str
+    split: str
     inv: _Inventory
     ann_ids: list[str]
     starts: list[int]  # every span (mentions first), then the segments
@@ -299,7 +300,7 @@ def _per_record(rec: Any, inv: _Inventory, id_pattern: re.Pattern[str] | None) -
             return None
         if kind == "event" and target.ref not in events:
             return None
-    return _Pending(rec, inv, ann_ids, starts, ends, pieces, len(entities), seg_starts, seg_ends)
+    return _Pending(text, rec.id, rec.split, inv, ann_ids, starts, ends, pieces, len(entities), seg_starts, seg_ends)
 
 
 def _per_batch(pending: list[_Pending]) -> np.ndarray:
@@ -309,7 +310,7 @@ def _per_batch(pending: list[_Pending]) -> np.ndarray:
     The texts are joined with a newline before, between and after them: a newline is no word character, space
     is no problem at an edge it cannot reach, and it composes with nothing, so a condition on the joined text
     is the condition on each text."""
-    texts = [item.rec.text for item in pending]
+    texts = [item.text for item in pending]
     joined, bases = join_texts(texts)
     cps = fast_chars.code_points(joined)
     cls = fast_chars.classes(cps)
@@ -375,26 +376,28 @@ def _personal_data(
     texts: list[str], joined: str, cps: np.ndarray, cls: np.ndarray, bases: np.ndarray, ok: np.ndarray
 ) -> None:
     """Fail the texts with a PII finding. ``_PII_HINT`` and the finders run only on texts where one of its
-    alternatives can match, found over the joined text: an @; or, at a digit, a plus or a base64 character, a
-    digit-dot-digit, the eight characters a phone candidate starts with, or twelve base64 characters."""
+    alternatives can match, found over the joined text: an @, a digit-dot-digit, a run of eight characters a
+    phone candidate is made of, a run of twelve base64 characters."""
     where = [np.flatnonzero(cps == 0x40)] if "@" in joined else []
-    at = np.flatnonzero((cls & (fast_chars.BASE64 | fast_chars.PHONE_START)) != 0)
-    if at.size:
-        last = len(cls) - 1
-        window = cls[np.minimum(at[:, None] + np.arange(12), last)]
-        digit = fast_chars.ASCII_DIGIT
-        dot = cps[np.minimum(at + 1, last)] == 0x2E
-        where.append(at[((window[:, 0] & digit) != 0) & dot & ((window[:, 2] & digit) != 0)])
-        phone = ((window[:, 0] & fast_chars.PHONE_START) != 0) & ((window[:, 1:8] & fast_chars.PHONE) != 0).all(axis=1)
-        where.append(at[phone])
-        where.append(at[((window & fast_chars.BASE64) != 0).all(axis=1)])
-    hits = np.concatenate(where) if where else at
+    dots = np.flatnonzero(cps == 0x2E)  # a newline before and after every text: dots - 1 and dots + 1 exist
+    digit = fast_chars.ASCII_DIGIT
+    where.append(dots[((cls[dots - 1] & digit) != 0) & ((cls[dots + 1] & digit) != 0)])
+    where.append(_runs_at_least((cls & fast_chars.PHONE) != 0, 8))
+    where.append(_runs_at_least((cls & fast_chars.BASE64) != 0, 12))
+    hits = np.concatenate(where)
     if not hits.size:
         return
     for k in np.unique(np.searchsorted(bases, hits, side="right") - 1).tolist():
         text = texts[k]
         if _PII_HINT.search(text) is not None and any(find(text) for _, find, _ in level5_corpus._PII):
             ok[k] = False
+
+
+def _runs_at_least(mask: np.ndarray, length: int) -> np.ndarray:
+    """Where the runs of set entries at least ``length`` long start (the mask starts and ends unset)."""
+    change = np.flatnonzero(mask[1:] != mask[:-1]) + 1  # alternately a run's start and its end
+    starts, ends = change[0::2], change[1::2]
+    return starts[ends - starts >= length]
 
 
 def _edges_ok(
@@ -460,7 +463,7 @@ def _proclitic_runs_ok(
         item = pending[owner[i]]
         base = int(bases[owner[i]])
         ok[i] = edge_ok(
-            item.rec.text, int(starts[i]) - base, int(ends[i]) - base, item.inv.proclitics, item.inv.proclitics_max
+            item.text, int(starts[i]) - base, int(ends[i]) - base, item.inv.proclitics, item.inv.proclitics_max
         )
     return ok
 

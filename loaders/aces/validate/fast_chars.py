@@ -26,13 +26,11 @@ EMOJI = 1 << 5  # level 1's emoji characters, the ones a zero-width joiner may s
 ASCII_DIGIT = 1 << 6
 BASE64 = 1 << 7  # [A-Za-z0-9+/], the alphabet of a base64 token
 PHONE = 1 << 8  # [\d ().+-] with \d any decimal digit, the characters of a phone-number candidate
-PHONE_START = 1 << 9  # [+\d], where a phone-number candidate starts
 _KNOWN = 1 << 15
 
 _EMOJI_CHAR = re.compile(f"[{_EMOJI}]")
 _BASE64_CHAR = re.compile(r"[A-Za-z0-9+/]")
 _PHONE_CHAR = re.compile(r"[\d ().+-]")
-_PHONE_START = re.compile(r"[+\d]")
 _TABLE = np.zeros(0x110000, dtype=np.uint16)
 
 
@@ -48,7 +46,6 @@ def _bits(ch: str) -> int:
         (ASCII_DIGIT, "0" <= ch <= "9"),
         (BASE64, _BASE64_CHAR.match(ch) is not None),
         (PHONE, _PHONE_CHAR.match(ch) is not None),
-        (PHONE_START, _PHONE_START.match(ch) is not None),
     ):
         if test:
             bits |= flag
