@@ -70,88 +70,58 @@ def _blank_vocab() -> Vocab:
 # --- records → docs -------------------------------------------------------------------------------------------
 
 
-def _span_edges(record: Record) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets where some gold span (or segment) starts, and where one ends: sorted, unique."""
-    import numpy as np
-
-    spans: list[tuple[int, int]] = [(s.start, s.end) for s in record.segments]
-    spans += [(m.start, m.end) for m in record.entities]
-    spans += [(e.trigger.start, e.trigger.end) for e in record.events]
-    for st in record.stances:
-        spans += [(ev.start, ev.end) for ev in st.evidence]
-        if isinstance(st.target, PropositionTarget):
-            spans.append((st.target.start, st.target.end))
-    edges = np.array(spans, dtype=np.int64).reshape(-1, 2)
-    return _sorted_unique(edges[:, 0]), _sorted_unique(edges[:, 1])
+_TOKEN_START, _TOKEN_END, _SPAN_START, _SPAN_END, _TEXT_EDGE = 1, 2, 4, 8, 16
+"""Bits of the per-offset flags ``_layout`` computes: what starts or ends at each offset of the text."""
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``numpy.unique`` for offsets that come in a few sorted runs: a stable (merging) sort finds the runs, where
-    ``numpy.unique`` hashes every value first (ten times slower here, a third of the layout's time)."""
-    import numpy as np
-
-    ordered = np.sort(values, kind="stable")
-    if not len(ordered):
-        return ordered
-    first = np.empty(len(ordered), dtype=bool)
-    first[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    return ordered[first]
-
-
-def _member(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
-    """``values[i] in ordered`` for each i, ``ordered`` sorted (``numpy.isin`` sorts again on every call)."""
-    import numpy as np
-
-    if not len(ordered):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
-    return ordered[at] == values
-
-
-def _layout(record: Record) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int | str]]:
-    """Token starts, token ends, trailing-space flags and words of the Doc of ``record``.
+def _layout(record: Record, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int | str]]:
+    """Token starts, token ends, trailing-space flags and words of the Doc of ``record``; ``edges`` are the
+    ``[start, end)`` of every gold span and segment (``_edges``).
 
     Tokens are spaCy's blank Arabic tokens split at every gold span and segment edge (``aces.offsets.record_tokens``);
     the whitespace between two tokens becomes the first one's trailing space when it is exactly one ``" "`` that
     no span starts at or ends after, and whitespace tokens otherwise (``"\\n"`` between segments, double spaces,
-    no-break spaces), themselves split at any span edge. Computed on arrays of offsets, not token by token: every
-    offset where a token or span starts or ends cuts the text, and each piece is a token unless it is such a
-    single space. A word is the tokenizer's own lexeme id where the token was not split (no string made, no hash
-    computed again), else its text.
+    no-break spaces), themselves split at any span edge. Computed on arrays over the text's offsets, not token by
+    token: every offset where a token or span starts or ends cuts the text, and each piece is a token unless it is
+    such a single space. A word is the tokenizer's own lexeme id where the token was not split (no string made,
+    no hash computed again), else its text.
     """
     import numpy as np
     from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
 
     text = record.text
     size = len(text)
-    span_starts, span_ends = _span_edges(record)
     table = _blank_nlp().tokenizer(text).to_array([IDX, LENGTH, IS_SPACE, ORTH]).reshape(-1, 4)
     kept = table[table[:, 2] == 0]
     tok_start = kept[:, 0].astype(np.int64)
     tok_end = tok_start + kept[:, 1].astype(np.int64)
-    edges = np.concatenate((tok_start, tok_end, span_starts, span_ends, (0, size)))
-    bounds = _sorted_unique(edges[(edges >= 0) & (edges <= size)])  # an edge outside the text fails in _span_tokens
+    inside = np.clip(edges, 0, size)  # an edge outside the text is refused by _span_tokens
+    flags = np.zeros(size + 1, dtype=np.uint8)
+    flags[tok_start] |= _TOKEN_START
+    flags[tok_end] |= _TOKEN_END
+    flags[inside[:, 0]] |= _SPAN_START
+    flags[inside[:, 1]] |= _SPAN_END
+    flags[[0, size]] |= _TEXT_EDGE
+    bounds = np.flatnonzero(flags)
     a, b = bounds[:-1], bounds[1:]
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    # a gap between two tokens, exactly one space wide, where no span starts and after which none ends
     absorbed = (
         (b - a == 1)
         & (codes[a] == 32)
-        & _member(a, tok_end)  # a gap between two tokens, exactly one space wide
-        & _member(b, tok_start)
-        & ~_member(a, span_starts)
-        & ~_member(b, span_ends)
+        & ((flags[a] & (_TOKEN_END | _SPAN_START)) == _TOKEN_END)
+        & ((flags[b] & (_TOKEN_START | _SPAN_END)) == _TOKEN_START)
     )
     space_after = np.zeros(len(a), dtype=bool)
     space_after[:-1] = absorbed[1:]
     keep = ~absorbed
     starts, ends, spaces = a[keep], b[keep], space_after[keep]
-    if not len(tok_start):
-        return starts, ends, spaces, [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
-    at = np.minimum(np.searchsorted(tok_start, starts), len(tok_start) - 1)
-    whole = (tok_start[at] == starts) & (tok_end[at] == ends)
-    words: list[int | str] = kept[at, 3].tolist()
-    cut = np.flatnonzero(~whole)
+    end_at = np.zeros(size + 1, dtype=np.int64)  # the tokenizer's token starting at each offset: its end, its row
+    end_at[tok_start] = tok_end
+    row_at = np.zeros(size + 1, dtype=np.int64)
+    row_at[tok_start] = np.arange(len(tok_start))
+    words: list[int | str] = kept[row_at[starts], 3].tolist() if len(kept) else [""] * len(starts)
+    cut = np.flatnonzero(end_at[starts] != ends)  # tokens ending elsewhere were split (or are whitespace)
     for k, i, j in zip(cut.tolist(), starts[cut].tolist(), ends[cut].tolist(), strict=True):
         words[k] = text[i:j]
     return starts, ends, spaces, words
@@ -159,7 +129,7 @@ def _layout(record: Record) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[in
 
 def words_and_spaces(record: Record) -> tuple[list[str], list[bool]]:
     """Words and trailing-space flags whose concatenation is ``record.text`` exactly (see ``_layout``)."""
-    starts, ends, spaces, _ = _layout(record)
+    starts, ends, spaces, _ = _layout(record, _edges(_items(record)))
     text = record.text
     return [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)], spaces.tolist()
 
@@ -213,10 +183,19 @@ def _items(record: Record) -> list[_Item]:
     return items + targets
 
 
-def _span_tokens(record: Record, items: list[_Item], starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int]]:
+def _edges(items: list[_Item]) -> np.ndarray:
+    """``[start, end)`` of each item, one row each."""
+    import numpy as np
+
+    return np.array([(a, b) for _, a, b, *_ in items], dtype=np.int64).reshape(-1, 2)
+
+
+def _span_tokens(
+    record: Record, items: list[_Item], edges: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> list[tuple[int, int]]:
     """Token range ``[first, last + 1)`` of each item, from the token offsets; raises ``ConversionError`` when a
     stored text differs from the document text or a span does not fall on token edges (which ``_layout`` rules
-    out: refuse rather than drop the span)."""
+    out for a span inside the text: refuse rather than drop the span)."""
     import numpy as np
 
     text = record.text
@@ -226,26 +205,28 @@ def _span_tokens(record: Record, items: list[_Item], starts: np.ndarray, ends: n
                 f"{record.id} {what}: stored text {stored!r} differs from the document text {text[a:b]!r} at "
                 f"[{a}, {b}); fix the record (aces validate reports it)"
             )
-    if not items:
-        return []
-    edges = np.array([(a, b) for _, a, b, *_ in items], dtype=np.int64)
-    first = np.searchsorted(starts, edges[:, 0])
-    last = np.searchsorted(ends, edges[:, 1])
-    inside = (first < len(starts)) & (last < len(ends)) & (edges[:, 0] < edges[:, 1])
-    fits = inside & (starts[np.minimum(first, len(starts) - 1)] == edges[:, 0])
-    fits &= ends[np.minimum(last, len(ends) - 1)] == edges[:, 1]
+    size = len(text)
+    first = np.full(size + 1, -1, dtype=np.int64)  # the token starting at each offset, the token ending at each
+    first[starts] = np.arange(len(starts))
+    last = np.full(size + 1, -1, dtype=np.int64)
+    last[ends] = np.arange(len(ends))
+    inside = np.clip(edges, 0, size)
+    i, j = first[inside[:, 0]], last[inside[:, 1]]
+    fits = (edges[:, 0] >= 0) & (edges[:, 1] <= size) & (edges[:, 0] < edges[:, 1]) & (i >= 0) & (j >= 0)
     if not fits.all():
         k = int(np.flatnonzero(~fits)[0])
         _, a, b, _, _, _, what = items[k]
         raise ConversionError(f"{record.id} {what}: [{a}, {b}) does not fall on token boundaries of the text")
-    return list(zip(first.tolist(), (last + 1).tolist(), strict=True))
+    return list(zip(i.tolist(), (j + 1).tolist(), strict=True))
 
 
 TOKEN_ATTRS = ("SENT_START", "ENT_IOB", "ENT_TYPE", "ENT_ID")
 _OUTSIDE, _INSIDE, _BEGIN = 2, 1, 3  # spaCy's ENT_IOB codes ("O", "I", "B")
 
 
-def _token_annotations(record: Record, starts: np.ndarray, mention_spans: list[Span]) -> np.ndarray:
+def _token_annotations(
+    record: Record, starts: np.ndarray, segment_spans: list[Span], mention_spans: list[Span]
+) -> np.ndarray:
     """The ``TOKEN_ATTRS`` columns, for one ``Doc.from_array``: token 0 and each segment's first token start a
     sentence and no other token does; ``doc.ents`` is the flat mention layer (``aces.offsets.flat_mentions``),
     every other token outside, each entity token carrying its mention's id as ``ent_id`` (what
@@ -253,10 +234,10 @@ def _token_annotations(record: Record, starts: np.ndarray, mention_spans: list[S
     """
     import numpy as np
 
+    sent = np.full(len(starts), -1, dtype=np.int64)
+    sent[[0, *(span.start for span in segment_spans)]] = 1
     out = np.zeros((len(starts), len(TOKEN_ATTRS)), dtype=np.uint64)
-    seg_starts = _sorted_unique(np.array([s.start for s in record.segments], dtype=np.int64))
-    out[:, 0] = np.where(_member(starts, seg_starts), 1, -1).astype(np.uint64)
-    out[0, 0] = 1
+    out[:, 0] = sent.astype(np.uint64)
     out[:, 1] = _OUTSIDE
     by_id = dict(zip((m.id for m in record.entities), mention_spans, strict=True))
     for m in flat_mentions(record.entities):
@@ -273,19 +254,22 @@ def record_to_doc(record: Record, vocab: Vocab | None = None) -> Doc:
     """One record as one Doc (layout in the module docstring); raises ``ConversionError`` on an invalid span."""
     from spacy.tokens import Doc, Span
 
-    starts, ends, spaces, words = _layout(record)
+    items = _items(record)
+    edges = _edges(items)
+    starts, ends, spaces, words = _layout(record, edges)
     if vocab is not None and vocab is not _blank_vocab():  # lexeme ids are the export vocab's: give strings
         text = record.text
         words = [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
     doc = Doc(vocab or _blank_vocab(), words=words, spaces=spaces.tolist())
-    items = _items(record)
     groups: dict[str, list[Span]] = {key: [] for key in (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS)}
-    for (key, _, _, _, label, ann_id, _), (i, j) in zip(items, _span_tokens(record, items, starts, ends), strict=True):
+    for (key, _, _, _, label, ann_id, _), (i, j) in zip(
+        items, _span_tokens(record, items, edges, starts, ends), strict=True
+    ):
         groups[key].append(Span(doc, i, j, label=label, span_id=ann_id))
     for key, spans in groups.items():
         doc.spans[key] = spans
     if len(starts):
-        doc.from_array(TOKEN_ATTRS, _token_annotations(record, starts, groups[MENTIONS]))
+        doc.from_array(TOKEN_ATTRS, _token_annotations(record, starts, groups[SEGMENTS], groups[MENTIONS]))
     doc.user_data[USER_DATA_KEY] = _payload(record)
     return doc
 
