@@ -105,12 +105,14 @@ def _layout(record: Record, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     bounds = np.flatnonzero(flags)
     a, b = bounds[:-1], bounds[1:]
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    # a gap between two tokens, exactly one space wide, where no span starts and after which none ends
+    # a gap after a token and before the next one (or the end of the text), exactly one space wide, where no span
+    # starts and after which none ends
     absorbed = (
         (b - a == 1)
         & (codes[a] == 32)
         & ((flags[a] & (_TOKEN_END | _SPAN_START)) == _TOKEN_END)
-        & ((flags[b] & (_TOKEN_START | _SPAN_END)) == _TOKEN_START)
+        & ((flags[b] & (_TOKEN_START | _TEXT_EDGE)) != 0)
+        & ((flags[b] & _SPAN_END) == 0)
     )
     space_after = np.zeros(len(a), dtype=bool)
     space_after[:-1] = absorbed[1:]
