@@ -37,7 +37,16 @@ MARKER = "aces_build.json"
 """Written last; names the inputs a folder was built from (``aces.load`` rebuilds when they change)."""
 ROW_GROUP_ROWS = {"documents": 64, "ner": 1024, "events": 1024, "stance": 1024}
 # Modules whose code shapes the output: a change to any of them makes an existing folder stale.
-_CODE = ("build.py", "card.py", "croissant.py", "convert/hf.py", "offsets.py", "record.py", "corpus_version.py")
+_CODE = (
+    "build.py",
+    "card.py",
+    "croissant.py",
+    "convert/hf.py",
+    "convert/hf_columns.py",
+    "offsets.py",
+    "record.py",
+    "corpus_version.py",
+)
 _LIBRARIES = ("pyarrow", "datasets", "spacy", "huggingface_hub")
 
 
@@ -212,28 +221,27 @@ def is_current(out_dir: Path, corpus: Path, datasheet: Path | None = None) -> bo
 
 
 class _SplitWriter:
-    """One parquet file: rows buffered and written in row groups of a fixed size, so the bytes are reproducible."""
+    """One parquet file: rows gathered and written in row groups of a fixed size, so the bytes are reproducible."""
 
     def __init__(self, path: Path, config: str, version: str) -> None:
+        from aces.convert.hf_columns import columns
+
         self.path, self.config, self.version = path, config, version
         self.writer = None  # opened on the first row: a split without rows gets no file (see ``BuildSummary``)
-        self.buffer: list[dict] = []
+        self.columns = columns(config, version)
+        self.size = ROW_GROUP_ROWS[config]
         self.rows = 0
         self.num_bytes = 0
 
-    def add(self, rows: list[dict]) -> None:
-        self.buffer.extend(rows)
-        while len(self.buffer) >= ROW_GROUP_ROWS[self.config]:
-            size = ROW_GROUP_ROWS[self.config]
-            self._flush(self.buffer[:size])
-            self.buffer = self.buffer[size:]
+    def add(self, record: Record) -> None:
+        self.columns.add(record)
+        while self.columns.pending >= self.size:
+            self._flush(self.size)
 
-    def _flush(self, rows: list[dict]) -> None:
+    def _flush(self, count: int) -> None:
         import pyarrow.parquet as pq
 
-        from aces.convert import hf
-
-        table = hf.to_arrow(self.config, self.version, rows)
+        table = self.columns.take(count)
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.writer = pq.ParquetWriter(
@@ -245,14 +253,16 @@ class _SplitWriter:
                 write_statistics=True,
                 store_schema=True,
             )
-        self.writer.write_table(table, row_group_size=len(rows))
+        self.writer.write_table(table, row_group_size=count)
         self.rows += table.num_rows
         self.num_bytes += table.nbytes
 
+    def finish(self) -> None:
+        """Write the last, shorter row group (turning rows into a table can still find a record it cannot convert)."""
+        if self.columns.pending:
+            self._flush(self.columns.pending)
+
     def close(self) -> None:
-        if self.buffer:
-            self._flush(self.buffer)
-            self.buffer = []
         if self.writer is not None:
             self.writer.close()
 
@@ -304,7 +314,9 @@ def build(
                 records = tqdm(_records(entries), total=len(entries), unit="doc", desc="build", disable=not progress)
                 for record in records:
                     for config in hf.CONFIGS:
-                        writers[config, record.split].add(hf.rows(config, record))
+                        writers[config, record.split].add(record)
+                for writer in writers.values():
+                    writer.finish()
         except hf.ConversionError as err:
             raise BuildError(str(err)) from None
         finally:

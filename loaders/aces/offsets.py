@@ -9,11 +9,16 @@ span edge instead: no span is ever expanded or contracted.
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from aces.record import Mention, Record
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TokenSpan = tuple[int, int]
 
@@ -38,6 +43,42 @@ def base_tokens(text: str) -> list[TokenSpan]:
     table = doc.to_array([IDX, LENGTH, IS_SPACE])
     kept = table[table[:, 2] == 0]
     return list(zip(kept[:, 0].tolist(), (kept[:, 0] + kept[:, 1]).tolist(), strict=True))
+
+
+def base_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """``base_tokens`` as two int64 arrays (starts, ends), for callers that work column-wise."""
+    import numpy as np
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    doc = _tokenizer()(text)
+    if not len(doc):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    table = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64)
+    kept = table[table[:, 2] == 0]
+    return kept[:, 0], kept[:, 0] + kept[:, 1]
+
+
+def split_bounds(starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``split_at`` on arrays: the same tokens, found with two sorted searches instead of a loop over tokens.
+
+    Tokens are in text order and do not overlap, so a cut falls inside at most one of them (the last one that
+    starts before it); each such cut is both an end and a start, inserted in order into both arrays.
+    """
+    import numpy as np
+
+    nonempty = starts < ends
+    starts, ends = starts[nonempty], ends[nonempty]
+    ordered = cuts if len(cuts) < 2 or bool((cuts[1:] > cuts[:-1]).all()) else np.unique(cuts)
+    if not len(starts) or not len(ordered):
+        return starts, ends
+    owner = np.searchsorted(starts, ordered, side="right") - 1
+    clipped = np.maximum(owner, 0)
+    inside = ordered[(owner >= 0) & (ordered > starts[clipped]) & (ordered < ends[clipped])]
+    if not len(inside):
+        return starts, ends
+    # Both sides are sorted: insert the cuts where they belong instead of sorting again.
+    split_starts = np.insert(starts, np.searchsorted(starts, inside), inside)
+    return split_starts, np.insert(ends, np.searchsorted(ends, inside), inside)
 
 
 def split_at(tokens: Iterable[TokenSpan], cuts: Iterable[int]) -> list[TokenSpan]:
@@ -83,9 +124,19 @@ def flat_mentions(mentions: Sequence[Mention]) -> list[Mention]:
     Used for BIO tags and ``doc.ents``, which cannot nest; every mention stays available elsewhere.
     """
     chosen: list[Mention] = []
-    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if all(m.end <= c.start or c.end <= m.start for c in chosen):
-            chosen.append(m)
+    ordered = sorted(mentions, key=lambda m: (m.start - m.end, m.start))
+    if any(m.end < m.start for m in ordered):  # not a span (``aces validate`` refuses it): compare every pair
+        for m in ordered:
+            if all(m.end <= c.start or c.end <= m.start for c in chosen):
+                chosen.append(m)
+        return sorted(chosen, key=lambda m: m.start)
+    taken: list[tuple[int, int]] = []  # (start, end) of the chosen, sorted: their ends are sorted too
+    for m in ordered:
+        before = bisect_left(taken, (m.end,))  # chosen spans that start before m ends
+        if before and taken[before - 1][1] > m.start:  # the last of them ends furthest: it overlaps m
+            continue
+        insort(taken, (m.start, m.end))
+        chosen.append(m)
     return sorted(chosen, key=lambda m: m.start)
 
 
@@ -105,6 +156,126 @@ def bio_tags(tokens: Sequence[TokenSpan], mentions: Sequence[Mention]) -> list[s
         if tokens[i - 1][1] != m.end:
             raise ValueError(f"mention {m.id} ends at {m.end}, which is not a token end; split tokens first")
     return tags
+
+
+class TaggingError(ValueError):
+    """``tag_records`` could not tag record number ``index``: the message says why, as ``bio_tags`` would."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+@dataclass(frozen=True)
+class TaggedTokens:
+    """Tokens of several records, back to back, in the offsets of their texts joined by ``\\n``."""
+
+    text: str
+    bases: np.ndarray
+    """Where each record's text starts in ``text`` (subtract it to get offsets in the record)."""
+    starts: np.ndarray
+    ends: np.ndarray
+    tags: np.ndarray
+    """BIO label id per token (the ids of ``tag_ids``)."""
+
+
+def tag_records(records: Sequence[Record], tag_ids: Mapping[str, int]) -> TaggedTokens:
+    """``record_tokens`` and ``bio_tags`` of many records at once, as arrays: the build's ``ner`` config.
+
+    The texts are joined (one separator between them, so no token, cut or mention of one record can reach
+    another's) and every array step runs once for all of them instead of once per record. Raises
+    ``TaggingError`` for the first record ``bio_tags`` would refuse, with its message.
+    """
+    import numpy as np
+
+    texts = [r.text for r in records]
+    lengths = np.array([len(t) for t in texts], np.int64)
+    bases = np.zeros(len(texts), np.int64)
+    np.cumsum(lengths[:-1] + 1, out=bases[1:])
+    bounds = [base_bounds(t) for t in texts]
+    starts = _flat([b[0] for b in bounds], bases)
+    ends = _flat([b[1] for b in bounds], bases)
+    cuts = [sorted(record_cuts(r)) for r in records]
+    owner = np.repeat(np.arange(len(records)), [len(c) for c in cuts])
+    local = np.fromiter(itertools.chain.from_iterable(cuts), np.int64, count=len(owner))
+    inside = (local > 0) & (local < lengths[owner])  # only a cut inside its own text can split a token
+    starts, ends = split_bounds(starts, ends, local[inside] + bases[owner[inside]])
+
+    flat = [flat_mentions(r.entities) for r in records]
+    mentions = list(itertools.chain.from_iterable(flat))
+    ids = np.full(len(starts), tag_ids["O"], np.int64)
+    if not mentions:
+        return TaggedTokens("\n".join(texts), bases, starts, ends, ids)
+    owner = np.repeat(np.arange(len(records)), [len(f) for f in flat])
+    first_local = np.array([m.start for m in mentions], np.int64)
+    last_local = np.array([m.end for m in mentions], np.int64)
+    first = np.searchsorted(starts, first_local + bases[owner])  # the token that starts the mention, if any
+    last = np.searchsorted(ends, last_local + bases[owner])  # the token that ends it, if any
+    if len(starts):
+        top = len(starts) - 1
+        bad_start = (starts[np.minimum(first, top)] != first_local + bases[owner]) | (first_local < 0)
+        bad_start |= first_local > lengths[owner]
+        bad = bad_start | (ends[np.minimum(last, top)] != last_local + bases[owner]) | (last < first)
+        bad |= last_local > lengths[owner]
+    else:
+        bad_start = bad = np.ones(len(mentions), bool)
+    inner = (last - first).tolist()
+    begin_ids, inner_ids = [], []
+    missing: tuple[int, KeyError] | None = None
+    for k, (m, n) in enumerate(zip(mentions, inner, strict=True)):  # label lookups in text order, B before I
+        try:
+            begin_ids.append(tag_ids[f"B-{m.type}"])
+            inner_ids.append(tag_ids[f"I-{m.type}"] if n > 0 else 0)
+        except KeyError as err:
+            missing = (k, err)
+            break
+    if bad.any():
+        k = int(np.argmax(bad))
+        if missing is None or owner[k] <= owner[missing[0]]:  # within a record, bio_tags checks edges first
+            m = mentions[k]
+            if bad_start[k]:
+                message = f"mention {m.id} starts at {m.start}, which is not a token start; split tokens first"
+            else:
+                message = f"mention {m.id} ends at {m.end}, which is not a token end; split tokens first"
+            raise TaggingError(int(owner[k]), message)
+    if missing is not None:
+        raise TaggingError(int(owner[missing[0]]), str(missing[1]))
+    inner_runs = last - first
+    ids[first] = begin_ids
+    ids[run_indices(first + 1, inner_runs)] = np.repeat(inner_ids, inner_runs)
+    return TaggedTokens("\n".join(texts), bases, starts, ends, ids)
+
+
+def _flat(parts: list[np.ndarray], bases: np.ndarray) -> np.ndarray:
+    """Per-record offset arrays shifted by their record's base, concatenated."""
+    import numpy as np
+
+    if not parts:
+        return np.zeros(0, np.int64)
+    return np.concatenate(parts) + np.repeat(bases, [len(p) for p in parts])
+
+
+def run_indices(firsts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Indices ``firsts[k] .. firsts[k] + lengths[k] - 1`` for every k, concatenated (no loop over k)."""
+    import numpy as np
+
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(firsts - before, lengths) + np.arange(int(lengths.sum()))
+
+
+def utf8_offsets(text: str, offsets: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """``text`` encoded as UTF-8, and its code-point ``offsets`` as byte offsets into that encoding (Arrow
+    strings are UTF-8 bytes: the build cuts token texts out of the encoded text by these)."""
+    import numpy as np
+
+    data = text.encode("utf-8")
+    if len(data) == len(text):  # ASCII: a code point is a byte
+        return data, offsets
+    points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    widths = 1 + (points >= 0x80).astype(np.int64) + (points >= 0x800) + (points >= 0x10000)
+    before = np.zeros(len(text) + 1, np.int64)
+    np.cumsum(widths, out=before[1:])
+    return data, before[offsets]
 
 
 def bio_to_spans(tokens: Sequence[TokenSpan], tags: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -1,0 +1,120 @@
+"""The build's array path gives the rows of the reference path: tokens, BIO tags and tables, errors included."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aces.convert import hf
+from aces.convert.hf_columns import columns
+from aces.offsets import TaggingError, bio_tags, flat_mentions, record_tokens, tag_records
+from aces.record import Mention, Provenance, Record, Segment
+from hf_samples import sample_records
+
+WORDS = ["ولفت", "لأفغانستان", 'و"داعش', "😀", "بكابول", "🇦🇫", "e", "50%", "«طالبان»", "👍🏽قال"]
+
+
+def _record(doc_id: str, text: str, spans: list[tuple[int, int]], segments: list[tuple[int, int]]) -> Record:
+    mentions = tuple(
+        Mention(f"{doc_id}:m{i}", a, b, text[a:b] if 0 <= a <= b <= len(text) else "x", "PER", "NAM")
+        for i, (a, b) in enumerate(spans, 1)
+    )
+    segs = tuple(Segment(f"{doc_id}:seg{i}", "paragraph", a, b) for i, (a, b) in enumerate(segments, 1))
+    provenance = Provenance("s", "raw/x.txt", "0" * 64, (), ())
+    return Record("1.1.0", doc_id, "ar", "train", text, provenance, segs, mentions)
+
+
+@st.composite
+def records(draw: st.DrawFn) -> list[Record]:
+    out = []
+    for n in range(draw(st.integers(1, 4))):
+        text = " ".join(draw(st.lists(st.sampled_from(WORDS), max_size=8)))
+        edge = st.integers(-2, len(text) + 2)
+        spans = draw(st.lists(st.tuples(edge, edge), max_size=5))
+        segments = draw(st.lists(st.tuples(edge, edge), max_size=3))
+        out.append(_record(f"d{n}", text, spans, segments))
+    return out
+
+
+def _reference(record: Record, tag_ids: dict[str, int]) -> tuple[list[tuple[int, int]], list[int]]:
+    tokens = record_tokens(record)
+    return tokens, [tag_ids[t] for t in bio_tags(tokens, record.entities)]
+
+
+@settings(deadline=None, max_examples=300)  # the first example loads spaCy's tokenizer
+@given(records())
+def test_tag_records_equals_record_tokens_and_bio_tags_record_by_record(batch: list[Record]) -> None:
+    tag_ids = {"O": 0, "B-PER": 1, "I-PER": 2}
+    expected, failure = [], None
+    for i, record in enumerate(batch):
+        try:
+            expected.append(_reference(record, tag_ids))
+        except ValueError as err:
+            failure = (i, str(err))
+            break
+    if failure:
+        with pytest.raises(TaggingError) as caught:
+            tag_records(batch, tag_ids)
+        assert (caught.value.index, str(caught.value)) == failure
+        return
+    got = tag_records(batch, tag_ids)
+    assert len(got.starts) == sum(len(tokens) for tokens, _ in expected)
+    k = 0
+    for i, (tokens, tags) in enumerate(expected):
+        base = int(got.bases[i])
+        assert got.text[base : base + len(batch[i].text)] == batch[i].text
+        for (start, end), tag in zip(tokens, tags, strict=True):
+            assert (int(got.starts[k]) - base, int(got.ends[k]) - base, int(got.tags[k])) == (start, end, tag)
+            k += 1
+
+
+def test_a_tag_missing_from_the_inventory_names_its_record() -> None:
+    good = _record("d1", "ولفت لأفغانستان", [(5, 15)], [(0, 15)])
+    bad = msgspec.structs.replace(_record("d2", "ولفت لأفغانستان", [(6, 15)], [(0, 15)]))
+    bad = msgspec.structs.replace(bad, entities=(msgspec.structs.replace(bad.entities[0], type="ALIEN"),))
+    with pytest.raises(TaggingError, match="B-ALIEN") as caught:
+        tag_records([good, bad], {"O": 0, "B-PER": 1, "I-PER": 2})
+    assert caught.value.index == 1
+
+
+def _flat_mentions_quadratic(mentions):
+    chosen = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= c.start or c.end <= m.start for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=12))
+def test_flat_mentions_keeps_the_outermost_layer_as_the_pairwise_check_does(spans) -> None:
+    mentions = [Mention(f"d:m{i}", a, b, "x", "PER", "NAM") for i, (a, b) in enumerate(spans)]
+    assert flat_mentions(mentions) == _flat_mentions_quadratic(mentions)
+
+
+@pytest.mark.parametrize("config", hf.CONFIGS)
+@pytest.mark.parametrize("size", [1, 5, 64])
+def test_columns_give_the_tables_of_hf_rows(config: str, size: int) -> None:
+    batch = [
+        *sample_records(),
+        _record("d9", "ولفت 😀 لأفغانستان", [(7, 17)], [(0, 4), (5, 17)]),
+        _record("d10", "ولفت 😀 لأفغانستان", [(7, 17)], [(0, 17), (5, 17), (9, 40)]),  # overlapping segments
+        _record("d11", "no segments", [], []),
+    ]
+    version = batch[0].schema_version
+    batch = [msgspec.structs.replace(r, schema_version=version) for r in batch]
+    rows = [row for record in batch for row in hf.rows(config, record)]
+    gathered = columns(config, version)
+    tables = []
+    for record in batch:
+        gathered.add(record)
+        while gathered.pending >= size:
+            tables.append(gathered.take(size))
+    if gathered.pending:
+        tables.append(gathered.take(gathered.pending))
+    expected = [hf.to_arrow(config, version, rows[i : i + size]) for i in range(0, len(rows), size)]
+    assert len(tables) == len(expected)
+    for got, want in zip(tables, expected, strict=True):
+        assert got.equals(want, check_metadata=True)
+        assert got.nbytes == want.nbytes  # the card declares the sum
