@@ -88,8 +88,16 @@ def _inventory(version: str) -> _Inventory:
     return _Inventory(version)
 
 
+_TAGS: dict[type, str] = {}
+
+
 def _kind(value: object) -> str:
-    return type(value).__struct_config__.tag  # type: ignore[attr-defined]
+    """The tag of a tagged Struct (its schema version, or its kind among a oneOf's alternatives)."""
+    cls = type(value)
+    tag = _TAGS.get(cls)
+    if tag is None:
+        tag = _TAGS[cls] = cls.__struct_config__.tag  # type: ignore[attr-defined]
+    return tag
 
 
 # Where records hold annotation ids (``$defs/ann_id``): ids of the five collections, and references, which
@@ -236,9 +244,7 @@ def _per_record(rec: Any, inv: _Inventory, id_pattern: re.Pattern[str] | None) -
     ends = list(map(_END, spans))
     pieces = list(map(_TEXT, spans))
     if spans and (max(ends) > n or not all(map(lt, starts, ends))):
-        return None
-    if list(map(text.__getitem__, map(slice, starts, ends))) != pieces:
-        return None
+        return None  # (stored texts are compared in _per_batch)
 
     # -- level 3: mention labels, clusters (each mention in exactly one, of its type)
     entity_types = inv.entity_types
@@ -342,7 +348,11 @@ def _per_batch(pending: list[_Pending]) -> np.ndarray:
     ends = np.fromiter(chain.from_iterable(item.ends for item in pending), np.int64, int(counts.sum()))
     starts += bases[owner]
     ends += bases[owner]
-    bad = ~_edges_ok(pending, starts, ends, owner, cps, cls, bases)
+    pieces = list(chain.from_iterable(item.pieces for item in pending))
+    joined_pieces = "\n".join(pieces)
+    bad = _stored_texts_differ(starts, ends, pieces, fast_chars.code_points(joined_pieces), cps)
+    ok[owner[bad]] = False
+    bad |= ~_edges_ok(pending, starts, ends, owner, cps, cls, bases)
     seg_counts = np.fromiter((len(item.seg_starts) for item in pending), dtype=np.int64, count=len(pending))
     seg_base = np.repeat(bases, seg_counts)
     seg_starts = np.fromiter(chain.from_iterable(item.seg_starts for item in pending), np.int64) + seg_base
@@ -351,8 +361,7 @@ def _per_batch(pending: list[_Pending]) -> np.ndarray:
     bad |= seg < 0
     bad |= ends > seg_ends[np.maximum(seg, 0)] if seg_ends.size else True
     ok[owner[bad]] = False
-    pieces = list(chain.from_iterable(item.pieces for item in pending))
-    if not unicodedata.is_normalized("NFC", "\n".join(pieces)):  # "\n" composes with nothing: a safe separator
+    if not unicodedata.is_normalized("NFC", joined_pieces):  # "\n" composes with nothing: a safe separator
         ok &= [unicodedata.is_normalized("NFC", "\n".join(item.pieces)) for item in pending]
 
     # -- level 4: mentions neither repeat a span nor cross
@@ -399,6 +408,22 @@ def _runs_at_least(mask: np.ndarray, length: int) -> np.ndarray:
     change = np.flatnonzero(mask[1:] != mask[:-1]) + 1  # alternately a run's start and its end
     starts, ends = change[0::2], change[1::2]
     return starts[ends - starts >= length]
+
+
+def _stored_texts_differ(
+    starts: np.ndarray, ends: np.ndarray, pieces: list[str], piece_cps: np.ndarray, cps: np.ndarray
+) -> np.ndarray:
+    """Which spans store a text other than the characters they cover: ``piece_cps`` are the code points of
+    ``pieces`` joined with one separator, ``starts``/``ends`` in the joined texts' offsets (inside them)."""
+    lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
+    differ = lengths != ends - starts
+    lengths[differ] = 0  # (an owner that fails here fails whatever its characters)
+    span = np.repeat(np.arange(len(pieces)), lengths)
+    at = np.arange(len(span))
+    before = np.cumsum(lengths) - lengths
+    unequal = cps[at + np.repeat(starts - before, lengths)] != piece_cps[at + span]
+    differ[span[unequal]] = True
+    return differ
 
 
 def _edges_ok(
