@@ -201,8 +201,12 @@ def _arrow(folder: Path, info: dict[str, Any], config: str, split: str | None) -
     splits, declared = _splits(info, config)
     schema = hf.features(config, info["schema_version"]).arrow_schema
     tables = []
+    parts = info.get("files", {}).get(config, {})  # a sharded build (aces.build_shards): several files a split
     for name in [split] if split else splits:
-        table = pq.read_table(folder / data_file(config, name)) if name in declared else schema.empty_table()
+        if name in declared:
+            table = pa.concat_tables([pq.read_table(folder / f) for f in parts.get(name) or [data_file(config, name)]])
+        else:
+            table = schema.empty_table()
         if split is None and "split" not in table.column_names:
             table = table.append_column("split", pa.array([name] * table.num_rows, pa.string()))
         tables.append(table)
