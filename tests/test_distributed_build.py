@@ -14,6 +14,7 @@ from aces.build import BuildError, build
 from aces.build_shards import assemble, build_shard
 from aces.convert import hf
 from aces.croissant import FILENAME, check
+from aces.dataset import load_arrow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synth import write_corpus
@@ -60,6 +61,9 @@ def _assert_same_dataset(sharded: Path, single: Path, tmp_path: Path) -> None:
     assert _rows(sharded, tmp_path / "cache-sharded") == expected
     marker, single_marker = (json.loads((d / "aces_build.json").read_text()) for d in (sharded, single))
     assert (marker["rows"], marker["inputs_sha256"]) == (single_marker["rows"], single_marker["inputs_sha256"])
+    for config in hf.CONFIGS:  # aces.load_arrow reads the parts straight from parquet, as it reads the one file
+        got, want = (sorted(map(repr, load_arrow(config, data_dir=d).to_pylist())) for d in (sharded, single))
+        assert got == want
 
 
 def test_dask_local_cluster_builds_the_single_process_dataset(corpus: Path, single: Path, tmp_path: Path) -> None:

@@ -145,15 +145,20 @@ def _read_shard(path: Path) -> list[Record]:
 def build_shard(path: str | Path, part_dir: str | Path) -> ShardBuild:
     """Build one JSONL shard into ``part_dir``: a parquet part per config and split that has rows.
 
-    Runs anywhere the shard and ``part_dir`` are reachable; ``part_dir`` must be this shard's own (it is
-    emptied first). The result is small and picklable; give the results of all shards, in order, to
-    ``assemble``.
+    Runs anywhere the shard and ``part_dir`` are reachable; ``part_dir`` must be new or empty, or hold this
+    shard's parts from an earlier try (replaced). The result is small and picklable; give the results of all
+    shards, in order, to ``assemble``.
     """
     from aces.convert import hf
 
     path, part_dir = Path(path), Path(part_dir)
-    shutil.rmtree(part_dir, ignore_errors=True)
-    part_dir.mkdir(parents=True)
+    if part_dir.is_dir():  # a retried task finds its own parts: replace them, and nothing else
+        foreign = sorted(p.name for p in part_dir.iterdir() if p.name not in hf.CONFIGS)
+        if foreign:
+            raise BuildError(f"{part_dir} holds {', '.join(foreign)}: give each shard an empty directory of its own")
+        for config in hf.CONFIGS:
+            shutil.rmtree(part_dir / config, ignore_errors=True)
+    part_dir.mkdir(parents=True, exist_ok=True)
     records = _read_shard(path)
     result = ShardBuild(str(path), str(part_dir), doc_ids=[r.id for r in records])
     if not records:
@@ -272,6 +277,9 @@ def assemble(
             "inputs_sha256": input_fingerprint(corpus, datasheet),
             "rows": summary.rows,
             "shards": len(parts),
+            "files": {
+                c: {s: list(names) for s, names in per_split.items() if names} for c, per_split in placed.items()
+            },
         }
         (staging / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         if out_dir.exists():
