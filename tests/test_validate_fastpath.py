@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aces.schema import known_versions
-from aces.validate import collect_files, fast, shards
+from aces.validate import collect_files, fast, fast_record, shards
 from aces.validate.fast_schema import decoder
 from aces.validate.findings import Sink
 from aces.validate.level1_file import parse_line
@@ -223,10 +223,10 @@ def test_span_edges_over_joined_texts_follow_the_level_4_rule(texts: list[str], 
     import numpy as np
 
     from aces.schema import CURRENT_VERSION
-    from aces.validate import fast_chars
+    from aces.validate import fast_batch, fast_chars, fast_record
     from aces.validate.level4_guidelines import edge_ok
 
-    inv = fast._inventory(CURRENT_VERSION)
+    inv = fast_record.inventory(CURRENT_VERSION)
     pending = [SimpleNamespace(text=t, inv=inv) for t in texts]
     spans = [
         (k, start, end)
@@ -236,16 +236,16 @@ def test_span_edges_over_joined_texts_follow_the_level_4_rule(texts: list[str], 
     ]
     if not spans:
         return
-    joined, bases = fast.join_texts(texts)
+    joined, bases = fast_batch.join_texts(texts)
     cps = fast_chars.code_points(joined)
     owner = np.array([k for k, _, _ in spans])
     starts = np.array([s for _, s, _ in spans]) + bases[owner]
     ends = np.array([e for _, _, e in spans]) + bases[owner]
-    got = fast._edges_ok(pending, starts, ends, owner, cps, fast_chars.classes(cps), bases).tolist()
+    got = fast_batch.edges_ok(pending, starts, ends, owner, cps, fast_chars.classes(cps), bases).tolist()
     assert got == [edge_ok(texts[k], s, e, inv.proclitics, inv.proclitics_max) for k, s, e in spans]
 
 
 def test_raw_files_larger_than_one_read_are_read_whole(tmp_path: Path) -> None:
     data = ("خبر عاجل 😀 " * 200_000).encode()  # ~3.6 MB, more than one read
     (tmp_path / "raw.txt").write_bytes(data)
-    assert fast._read_file(str(tmp_path / "raw.txt")) == data
+    assert fast_record.read_file(str(tmp_path / "raw.txt")) == data
