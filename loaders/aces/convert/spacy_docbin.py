@@ -74,7 +74,16 @@ _TOKEN_START, _TOKEN_END, _SPAN_START, _SPAN_END, _TEXT_EDGE = 1, 2, 4, 8, 16
 """Bits of the per-offset flags ``_layout`` computes: what starts or ends at each offset of the text."""
 
 
-def _layout(record: Record, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int | str]]:
+def _token_table(text: str) -> np.ndarray:
+    """Offset, length, whitespace flag and lexeme id of each token of spaCy's blank Arabic tokenizer."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
+
+    return _blank_nlp().tokenizer(text).to_array([IDX, LENGTH, IS_SPACE, ORTH]).reshape(-1, 4)
+
+
+def _layout(
+    record: Record, edges: np.ndarray, table: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int | str]]:
     """Token starts, token ends, trailing-space flags and words of the Doc of ``record``; ``edges`` are the
     ``[start, end)`` of every gold span and segment (``_edges``).
 
@@ -87,11 +96,11 @@ def _layout(record: Record, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     no hash computed again), else its text.
     """
     import numpy as np
-    from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
 
     text = record.text
     size = len(text)
-    table = _blank_nlp().tokenizer(text).to_array([IDX, LENGTH, IS_SPACE, ORTH]).reshape(-1, 4)
+    if table is None:
+        table = _token_table(text)
     kept = table[table[:, 2] == 0]
     tok_start = kept[:, 0].astype(np.int64)
     tok_end = tok_start + kept[:, 1].astype(np.int64)
@@ -252,13 +261,14 @@ def _token_annotations(
     return out
 
 
-def record_to_doc(record: Record, vocab: Vocab | None = None) -> Doc:
-    """One record as one Doc (layout in the module docstring); raises ``ConversionError`` on an invalid span."""
+def record_to_doc(record: Record, vocab: Vocab | None = None, table: np.ndarray | None = None) -> Doc:
+    """One record as one Doc (layout in the module docstring); raises ``ConversionError`` on an invalid span.
+    ``table``: the record's ``_token_table``, when the caller tokenized it already."""
     from spacy.tokens import Doc, Span
 
     items = _items(record)
     edges = _edges(items)
-    starts, ends, spaces, words = _layout(record, edges)
+    starts, ends, spaces, words = _layout(record, edges, table)
     if vocab is not None and vocab is not _blank_vocab():  # lexeme ids are the export vocab's: give strings
         text = record.text
         words = [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
@@ -276,9 +286,31 @@ def record_to_doc(record: Record, vocab: Vocab | None = None) -> Doc:
     return doc
 
 
-def records_to_docs(records: Iterable[Record], vocab: Vocab | None = None) -> Iterator[Doc]:
+BATCH = 128
+"""Records tokenized together, then converted together: the tokenizer's caches stay warm across a batch instead
+of being evicted by the conversion of each document in between."""
+
+
+def _batches(records: Iterable[Record], vocab: Vocab | None = None) -> Iterator[list[tuple[Record, Doc]]]:
+    batch: list[Record] = []
     for record in records:
-        yield record_to_doc(record, vocab)
+        batch.append(record)
+        if len(batch) == BATCH:
+            yield _convert(batch, vocab)
+            batch = []
+    if batch:
+        yield _convert(batch, vocab)
+
+
+def _convert(batch: list[Record], vocab: Vocab | None) -> list[tuple[Record, Doc]]:
+    tables = [_token_table(record.text) for record in batch]
+    return [(record, record_to_doc(record, vocab, table)) for record, table in zip(batch, tables, strict=True)]
+
+
+def records_to_docs(records: Iterable[Record], vocab: Vocab | None = None) -> Iterator[Doc]:
+    for batch in _batches(records, vocab):
+        for _, doc in batch:
+            yield doc
 
 
 # --- docs → records -------------------------------------------------------------------------------------------
@@ -405,9 +437,11 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     bins: dict[str, DocBin] = {}
     with _msgpack_encoders_read_once(), fewer_collections():
-        for doc in records_to_docs(records):
-            split = doc.user_data[USER_DATA_KEY]["record"]["split"]
-            bins.setdefault(split, DocBin(store_user_data=True)).add(doc)
+        for batch in _batches(records):
+            for record, doc in batch:
+                if record.split not in bins:
+                    bins[record.split] = DocBin(store_user_data=True)
+                bins[record.split].add(doc)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for split in sorted(bins, key=lambda s: (SPLIT_ORDER.index(s) if s in SPLIT_ORDER else len(SPLIT_ORDER), s)):
