@@ -43,6 +43,8 @@ _CODE = (
     "croissant.py",
     "convert/hf.py",
     "convert/hf_columns.py",
+    "convert/hf_documents.py",
+    "convert/hf_tasks.py",
     "offsets.py",
     "record.py",
     "corpus_version.py",

@@ -3,8 +3,9 @@
 The ``ner`` config holds a token string, two offsets and a tag per token (hundreds per document, tens of millions
 per corpus): as row dicts of Python lists that was most of the build's time. ``NerColumns`` keeps each document's
 tokens as arrays instead (offsets and tags from ``aces.offsets``, token texts cut from the UTF-8 bytes of the text)
-and makes Arrow arrays from their buffers. The smaller configs keep ``hf.rows`` (tests/test_hf_columns.py checks
-both paths give the same tables).
+and makes Arrow arrays from their buffers. The other configs are gathered without row dicts too: ``documents``
+as JSON parsed by Arrow (``hf_documents``), ``events`` and ``stance`` as one list per leaf field (``hf_tasks``).
+``RowColumns`` (``hf.rows`` + ``hf.to_arrow``) is the reference they are checked against (tests/test_hf_columns.py).
 """
 
 from __future__ import annotations
@@ -33,11 +34,18 @@ class Columns(Protocol):
 
 def columns(config: str, version: str) -> Columns:
     """The accumulator the build uses for ``config``."""
-    return NerColumns(version) if config == "ner" else RowColumns(config, version)
+    from aces.convert.hf_documents import DocumentColumns
+    from aces.convert.hf_tasks import EventColumns, StanceColumns
+
+    gatherers = {"documents": DocumentColumns, "ner": NerColumns, "events": EventColumns, "stance": StanceColumns}
+    if config not in gatherers:
+        raise KeyError(f"unknown config {config!r}; configs are {', '.join(hf.CONFIGS)}")
+    return gatherers[config](version)
 
 
 class RowColumns:
-    """Row dicts from ``hf.rows``, converted by ``hf.to_arrow``: the reference path, used for the small configs."""
+    """Row dicts from ``hf.rows``, converted by ``hf.to_arrow``: the reference the build's gatherers are checked
+    against (and a way to build any config without them)."""
 
     def __init__(self, config: str, version: str) -> None:
         self.config, self.version = config, version
