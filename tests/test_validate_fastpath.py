@@ -215,34 +215,61 @@ _EDGE_ALPHABET = "وفبلكسالمدينةقت" + "\u064e\u064f\u0650\u0651\u0
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.text(_EDGE_ALPHABET, min_size=1, max_size=24), min_size=1, max_size=3), st.data())
-def test_span_edges_over_joined_texts_follow_the_level_4_rule(texts: list[str], data: st.DataObject) -> None:
-    """Proclitic runs (with and without harakat), emoji, punctuation, spans at either end of a text."""
+def _edges_of(texts: list[str], spans: list[tuple[int, int, int]]) -> tuple[list[bool], list[bool]]:
+    """The batch verdict and level 4's ``edge_ok`` for spans ``(text index, start, end)`` over ``texts``."""
     from types import SimpleNamespace
 
     import numpy as np
 
     from aces.schema import CURRENT_VERSION
-    from aces.validate import fast_batch, fast_chars, fast_record
+    from aces.validate import fast_batch, fast_chars
     from aces.validate.level4_guidelines import edge_ok
 
     inv = fast_record.inventory(CURRENT_VERSION)
     pending = [SimpleNamespace(text=t, inv=inv) for t in texts]
-    spans = [
-        (k, start, end)
-        for k, text in enumerate(texts)
-        for start, end in data.draw(st.lists(st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text)))))
-        if start < end
-    ]
-    if not spans:
-        return
     joined, bases = fast_batch.join_texts(texts)
     cps = fast_chars.code_points(joined)
     owner = np.array([k for k, _, _ in spans])
     starts = np.array([s for _, s, _ in spans]) + bases[owner]
     ends = np.array([e for _, _, e in spans]) + bases[owner]
     got = fast_batch.edges_ok(pending, starts, ends, owner, cps, fast_chars.classes(cps), bases).tolist()
-    assert got == [edge_ok(texts[k], s, e, inv.proclitics, inv.proclitics_max) for k, s, e in spans]
+    return got, [edge_ok(texts[k], s, e, inv.proclitics, inv.proclitics_max) for k, s, e in spans]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(_EDGE_ALPHABET, min_size=1, max_size=24), min_size=1, max_size=3), st.data())
+def test_span_edges_over_joined_texts_follow_the_level_4_rule(texts: list[str], data: st.DataObject) -> None:
+    """Proclitic runs (with and without harakat), emoji, punctuation, spans at either end of a text."""
+    spans = [
+        (k, start, end)
+        for k, text in enumerate(texts)
+        for start, end in data.draw(st.lists(st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text)))))
+        if start < end
+    ]
+    if spans:
+        got, expected = _edges_of(texts, spans)
+        assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "ok"),
+    [
+        ("قال والمدينة", 5, 12, True),  # و + the span
+        ("قال وَالمدينة", 6, 13, True),  # و with a fatha before the span: the mark is skipped
+        ("قال وَالمدينة", 5, 13, False),  # a span may not start on a mark
+        ("قال فبالمدينة", 6, 13, True),  # two proclitics
+        ("قال وفبلالمدينة", 8, 15, False),  # four: more than proclitics_max
+        ("قال تالمدينة", 5, 12, False),  # ت is no proclitic
+        ("😀والمدينة", 2, 9, True),  # an emoji is no word character: the run starts after it
+        ("المدينة", 0, 7, True),
+        ("المدينة ", 0, 8, False),  # ends on whitespace
+        ("المدينةُ", 0, 7, False),  # ends before a mark of the last letter: inside the word
+    ],
+)
+def test_span_edges_at_proclitics_and_marks(text: str, start: int, end: int, ok: bool) -> None:
+    got, expected = _edges_of([text, text], [(0, start, end), (1, start, end)])
+    assert expected == [ok, ok]
+    assert got == expected
 
 
 def test_raw_files_larger_than_one_read_are_read_whole(tmp_path: Path) -> None:
