@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from aces.build import BuildError, build
-from aces.build_shards import assemble, build_shard
+from aces.build_shards import assemble, build_shard, build_sharded
 from aces.convert import hf
 from aces.croissant import FILENAME, check
 from aces.dataset import load_arrow
@@ -100,6 +100,17 @@ def test_datasets_map_with_two_processes_builds_the_same_dataset(corpus: Path, s
     )
     assemble([pickle.loads(blob) for blob in built["result"]], tmp_path / "hf", corpus)
     _assert_same_dataset(tmp_path / "hf", single, tmp_path)
+
+
+def test_build_sharded_with_plain_map_builds_the_same_dataset(corpus: Path, single: Path, tmp_path: Path) -> None:
+    summary = build_sharded(corpus, tmp_path / "hf")
+    assert summary.rows == build_summary_rows(single)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".hf.")]  # scratch parts and staging are gone
+    _assert_same_dataset(tmp_path / "hf", single, tmp_path)
+
+
+def build_summary_rows(folder: Path) -> dict:
+    return json.loads((folder / "aces_build.json").read_text())["rows"]
 
 
 def test_a_document_in_two_shards_is_refused_with_both_files(corpus: Path, tmp_path: Path) -> None:

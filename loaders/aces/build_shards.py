@@ -4,7 +4,8 @@ Every row of every config comes from one record (``aces.convert.hf.rows``), so a
 (``build_shard``: another process, ``datasets.Dataset.map(num_proc=...)``, a Dask or Spark worker) and returns
 a small picklable ``ShardBuild``; ``assemble`` checks what only the whole corpus can show (document ids unique
 across shards, one schema version), moves the parts into the Hub layout (``<config>/<split>-NNNNN-of-NNNNN``,
-in shard order) and writes the card, the Croissant file and the build marker from the parts' counts.
+in shard order) and writes the card, the Croissant file and the build marker (which lists the parts, for
+``aces.load_arrow``) from the parts' counts. ``build_sharded`` does both halves with any ``map``.
 
     parts = client.gather(client.map(build_shard, files, [f"{scratch}/{i}" for i in range(len(files))]))
     summary = assemble(parts, out_dir, corpus)      # loads with datasets.load_dataset like aces.build.build's
