@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import msgspec
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aces.convert import hf
 from aces.convert.hf_columns import columns
-from aces.offsets import TaggingError, bio_tags, flat_mentions, record_tokens, tag_records
+from aces.offsets import (
+    TaggingError,
+    base_bounds,
+    base_tokens,
+    bio_tags,
+    flat_mentions,
+    record_tokens,
+    tag_records,
+    utf8_offsets,
+)
 from aces.record import Mention, Provenance, Record, Segment
 from hf_samples import sample_records
 
@@ -118,3 +128,23 @@ def test_columns_give_the_tables_of_hf_rows(config: str, size: int) -> None:
     for got, want in zip(tables, expected, strict=True):
         assert got.equals(want, check_metadata=True)
         assert got.nbytes == want.nbytes  # the card declares the sum
+
+
+SPACES = [" ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u3000", "\u2029", " \u00a0 "]
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.lists(st.sampled_from(WORDS + SPACES), max_size=12))
+def test_base_bounds_drops_the_whitespace_tokens_spacy_marks_is_space(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    starts, ends = base_bounds(text)
+    assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == base_tokens(text)
+
+
+@given(st.lists(st.sampled_from(WORDS + SPACES), max_size=12), st.data())
+def test_utf8_offsets_are_the_byte_lengths_of_the_prefixes(pieces: list[str], data: st.DataObject) -> None:
+    text = "".join(pieces)
+    offsets = data.draw(st.lists(st.integers(0, len(text)), max_size=8))
+    encoded, got = utf8_offsets(text, np.array(offsets, np.int64))
+    assert encoded == text.encode("utf-8")
+    assert got.tolist() == [len(text[:o].encode("utf-8")) for o in offsets]
