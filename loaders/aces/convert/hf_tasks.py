@@ -28,7 +28,20 @@ _NO_REF: Ref = ("", "", "", 0, 0, "")
 
 
 def resolver(record: Record) -> Callable[[str, str], Ref]:
-    """``hf._Index.resolve`` as a tuple: a mention, cluster or event id → its ``Ref``."""
+    """``hf._Index.resolve`` as a tuple: a mention, cluster or event id → its ``Ref``.
+
+    The last record's resolver is kept: the build gives each record to ``events`` and then to ``stance``.
+    """
+    if _last[0] is record:
+        return _last[1]
+    _last[:] = [record, _resolver(record)]
+    return _last[1]
+
+
+_last: list[Any] = [None, None]
+
+
+def _resolver(record: Record) -> Callable[[str, str], Ref]:
     mentions = {m.id: m for m in record.entities}
     clusters = {c.id: c for c in record.clusters}
     events = {e.id: e for e in record.events}
@@ -113,13 +126,21 @@ def _table(config: str, version: str, leaves: _Leaves, count: int) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+_REF_FIELDS = ("kind", "ref", "entity_type", "start", "end", "text")
+
+
 def _ref_leaves(prefix: str) -> list[str]:
-    return [f"{prefix}{name}" for name in ("kind", "ref", "entity_type", "start", "end", "text")]
+    return [prefix + name for name in _REF_FIELDS]
 
 
-def _put_ref(values: dict[str, list[Any]], prefix: str, ref: Ref) -> None:
-    for name, value in zip(("kind", "ref", "entity_type", "start", "end", "text"), ref, strict=True):
-        values[prefix + name].append(value)
+def _ref_lists(values: dict[str, list[Any]], prefix: str) -> list[list[Any]]:
+    """The six lists a ``Ref`` under ``prefix`` is appended to, in ``Ref`` order (looked up once, not per row)."""
+    return [values[prefix + name] for name in _REF_FIELDS]
+
+
+def _put(lists: list[list[Any]], values: tuple) -> None:
+    for target, value in zip(lists, values, strict=True):
+        target.append(value)
 
 
 class EventColumns:
@@ -146,8 +167,10 @@ class EventColumns:
                 "context",
                 "context_start",
             ],
-            {"arguments": ["role", "kind", "ref", "entity_type", "start", "end", "text"]},
+            {"arguments": ["role", *_REF_FIELDS]},
         )
+        self.source = _ref_lists(self.leaves.rows, "epistemic_source.")
+        self.arguments = _ref_lists(self.leaves.items["arguments"], "")
 
     @property
     def pending(self) -> int:
@@ -179,10 +202,10 @@ class EventColumns:
             rows["arguments#"].append(len(resolved))
             for role, ref in resolved:
                 args["role"].append(role)
-                _put_ref(args, "", ref)
+                _put(self.arguments, ref)
             rows["epistemic_status"].append(status)
             rows["epistemic_source?"].append(source is not None)
-            _put_ref(rows, "epistemic_source.", source or _NO_REF)
+            _put(self.source, source or _NO_REF)
             rows["event_polarity"].append(polarity)
             rows["context"].append(context)
             rows["context_start"].append(context_start)
@@ -222,6 +245,8 @@ class StanceColumns:
             ],
             {"evidence": ["start", "end", "text"]},
         )
+        self.holder = _ref_lists(self.leaves.rows, "holder.")
+        self.target = _ref_lists(self.leaves.rows, "target.")
 
     @property
     def pending(self) -> int:
@@ -252,8 +277,8 @@ class StanceColumns:
                 hf._label_id(lab.stance_polarities, st.polarity, record.id, st.id, "stance polarity")
             rows["doc_id"].append(record.id)
             rows["stance_id"].append(st.id)
-            _put_ref(rows, "holder.", holder_ref)
-            _put_ref(rows, "target.", target_ref)
+            _put(self.holder, holder_ref)
+            _put(self.target, target_ref)
             rows["polarity"].append(polarity)
             rows["evidence#"].append(len(st.evidence))
             for span in st.evidence:
