@@ -430,21 +430,75 @@ def _msgpack_encoders_read_once() -> Iterator[None]:
         del registry.get_all
 
 
-def to_spacy(records: Iterable[Record], out_dir: str | Path) -> dict[str, Path]:
-    """Write one ``<split>.spacy`` DocBin per split that has documents; returns split → path."""
+def shard_name(split: str, index: int) -> str:
+    """File name of the ``index``-th DocBin of ``split`` when the export is bounded (``docs_per_file``)."""
+    return f"{split}-{index:05d}{SUFFIX}"
+
+
+def _is_shard(path: Path, split: str) -> bool:
+    stem = path.name.removesuffix(SUFFIX)
+    return path.name.endswith(SUFFIX) and stem.startswith(f"{split}-") and stem[len(split) + 1 :].isdigit()
+
+
+def _clear(out_dir: Path, split: str, sharded: bool) -> None:
+    """Remove the other form of ``split`` an earlier export left in ``out_dir`` (only files it would have named),
+    so reading the directory back never yields a split twice or a stale tail of shards."""
+    folder = out_dir / split
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if _is_shard(path, split):
+                path.unlink()
+    if sharded:
+        (out_dir / f"{split}{SUFFIX}").unlink(missing_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    elif folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def _split_key(split: str) -> tuple[int, str]:
+    return (SPLIT_ORDER.index(split) if split in SPLIT_ORDER else len(SPLIT_ORDER), split)
+
+
+def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int | None = None) -> dict[str, Path]:
+    """Write one ``<split>.spacy`` DocBin per split that has documents; returns split → path.
+
+    A DocBin is held in memory until written (about 0.35 MB per document), so with ``docs_per_file`` each split is
+    written as ``<split>/<split>-00000.spacy``, ``-00001.spacy``, … of at most that many documents each, as soon
+    as each is full: memory stays flat in the corpus size. Then split → its directory, which ``spacy train
+    --paths.train`` and ``from_spacy`` both take as a corpus.
+    """
     from spacy.tokens import DocBin
 
+    if docs_per_file is not None and docs_per_file < 1:
+        raise ConversionError(f"docs_per_file must be at least 1, not {docs_per_file}")
     out_dir = Path(out_dir)
     bins: dict[str, DocBin] = {}
+    files: dict[str, int] = {}  # bounded export: DocBins written so far per split
+
+    def flush(split: str) -> None:
+        bins.pop(split).to_disk(out_dir / split / shard_name(split, files[split]))
+        files[split] += 1
+
     with _msgpack_encoders_read_once(), fewer_collections():
         for batch in _batches(records):
             for record, doc in batch:
-                if record.split not in bins:
-                    bins[record.split] = DocBin(store_user_data=True)
-                bins[record.split].add(doc)
+                split = record.split
+                if split not in bins:
+                    if docs_per_file is not None and split not in files:
+                        _clear(out_dir, split, sharded=True)
+                        files[split] = 0
+                    bins[split] = DocBin(store_user_data=True)
+                bins[split].add(doc)
+                if docs_per_file is not None and len(bins[split]) == docs_per_file:
+                    flush(split)
+        if docs_per_file is not None:
+            for split in list(bins):
+                flush(split)
+            return {split: out_dir / split for split in sorted(files, key=_split_key)}
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
-    for split in sorted(bins, key=lambda s: (SPLIT_ORDER.index(s) if s in SPLIT_ORDER else len(SPLIT_ORDER), s)):
+    for split in sorted(bins, key=_split_key):
+        _clear(out_dir, split, sharded=False)
         path = out_dir / f"{split}{SUFFIX}"
         bins[split].to_disk(path)
         written[split] = path
@@ -452,15 +506,26 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path) -> dict[str, Path]:
 
 
 def docbin_files(path: str | Path) -> list[Path]:
-    """The DocBins at ``path``: the file itself, or a directory's ``*.spacy`` in split order."""
+    """The DocBins at ``path``: the file itself, or a directory's ``*.spacy`` and ``*/*.spacy`` (a bounded
+    export's split folders) in split order, then name order."""
     path = Path(path)
     if path.is_file():
         return [path]
     if not path.is_dir():
         raise ConversionError(f"{path} does not exist; pass a .spacy file or the directory `aces export spacy` wrote")
-    files = sorted(
-        path.glob(f"*{SUFFIX}"), key=lambda p: (SPLIT_ORDER.index(p.stem) if p.stem in SPLIT_ORDER else 9, p.name)
-    )
+    top = list(path.glob(f"*{SUFFIX}"))
+    nested = [p for p in path.glob(f"*/*{SUFFIX}") if p.is_file()]
+    both = sorted({p.parent.name for p in nested} & {p.name.removesuffix(SUFFIX) for p in top})
+    if both:
+        raise ConversionError(
+            f"{path} holds both {both[0]}{SUFFIX} and {both[0]}/: two exports of one split; delete the one you do not "
+            "want (or export again into an empty directory)"
+        )
+
+    def group(p: Path) -> str:
+        return p.name.removesuffix(SUFFIX) if p.parent == path else p.parent.name
+
+    files = sorted(top + nested, key=lambda p: (*_split_key(group(p)), p.name))
     if not files:
         raise ConversionError(f"{path} holds no *{SUFFIX} files; run `aces export spacy --out {path}` first")
     return files
