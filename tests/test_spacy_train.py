@@ -91,8 +91,14 @@ def test_debug_data_reports_no_misaligned_spans_on_the_gold_export(export, tmp_p
 
 
 def test_debug_data_reports_no_misaligned_spans_on_clitics(tmp_path) -> None:
-    (train,) = to_spacy([clitic_record()], tmp_path / "spacy").values()
-    assert_aligned(debug_data(train, tmp_path))
+    """On a bounded export (a directory of .spacy files, one doc each): spaCy reads every file of it."""
+    record = clitic_record()
+    (train,) = to_spacy([record, record], tmp_path / "spacy", docs_per_file=1).values()
+    assert sorted(p.name for p in train.iterdir()) == ["train-00000.spacy", "train-00001.spacy"]
+    report = debug_data(train, tmp_path)
+    assert_aligned(report)
+    # gold_preproc makes one example per sentence (= segment): both files were read
+    assert re.search(rf"^{2 * len(record.segments)} training docs", report, re.M), report
 
 
 def test_debug_data_check_would_see_misalignment(tmp_path) -> None:
@@ -106,9 +112,11 @@ def test_debug_data_check_would_see_misalignment(tmp_path) -> None:
 
 def test_training_on_annotated_clitics_learns_every_entity_type(tmp_path) -> None:
     """The same run on a hand-annotated sample (the gold corpus may still be unannotated): its entity types,
-    all inside proclitic-glued words or quotes, reach the trained NER."""
+    all inside proclitic-glued words or quotes, reach the trained NER. Trained on a directory of two .spacy files
+    (`--docs-per-file 1`), as a large corpus is; the gold run above trains on one file."""
     record = clitic_record()
-    (train,) = to_spacy([record], tmp_path / "spacy").values()
+    (train,) = to_spacy([record, record], tmp_path / "spacy", docs_per_file=1).values()
+    assert train.is_dir() and len(list(train.glob("*.spacy"))) == 2
     done = spacy_cli("train", str(CONFIG), "--output", str(tmp_path / "ner"), *paths(train), cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "W030" not in done.stdout

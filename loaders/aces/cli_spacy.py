@@ -9,7 +9,7 @@ import click
 import msgspec
 
 from aces import record as rec
-from aces.convert.spacy_docbin import ConversionError, from_spacy, to_spacy
+from aces.convert.spacy_docbin import ConversionError, docbin_files, from_spacy, to_spacy
 from aces.paths import corpus_dir, gold_files
 
 _CORPUS = click.option(
@@ -42,20 +42,35 @@ def corpus_records(corpus: Path | None) -> Iterator[rec.Record]:
 
 @click.command("spacy")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory.")
+@click.option(
+    "--docs-per-file",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Write each split as OUT/<split>/<split>-00000.spacy, … of at most N docs each (memory stays flat in the "
+    "corpus size; `spacy train --paths.train OUT/train` reads the folder). Default: one OUT/<split>.spacy.",
+)
 @_CORPUS
-def export_spacy(out_dir: Path, corpus: Path | None) -> None:
+def export_spacy(out_dir: Path, docs_per_file: int | None, corpus: Path | None) -> None:
     """One DocBin per split (OUT/train.spacy, …) with every gold span on token boundaries."""
-    records = list(corpus_records(corpus))
+    counts: dict[str, list[int]] = {}  # split → docs, mentions, triggers, evidence spans
+
+    def counted() -> Iterator[rec.Record]:  # records stream through: none is kept once its Doc is written
+        for r in corpus_records(corpus):
+            c = counts.setdefault(r.split, [0, 0, 0, 0])
+            c[0] += 1
+            c[1] += len(r.entities)
+            c[2] += len(r.events)
+            c[3] += sum(len(s.evidence) for s in r.stances)
+            yield r
+
     try:
-        written = to_spacy(records, out_dir)
+        written = to_spacy(counted(), out_dir, docs_per_file)
     except ConversionError as err:
         raise click.ClickException(str(err)) from err
     for split, path in written.items():
-        docs = [r for r in records if r.split == split]
-        mentions = sum(len(r.entities) for r in docs)
-        events = sum(len(r.events) for r in docs)
-        evidence = sum(len(s.evidence) for r in docs for s in r.stances)
-        click.echo(f"{path}: {len(docs)} docs, {mentions} mentions, {events} triggers, {evidence} evidence spans")
+        docs, mentions, events, evidence = counts[split]
+        files = f" ({len(docbin_files(path))} files)" if path.is_dir() else ""
+        click.echo(f"{path}{files}: {docs} docs, {mentions} mentions, {events} triggers, {evidence} evidence spans")
 
 
 @click.command("spacy")
