@@ -86,6 +86,12 @@ def features(config: str, version: str) -> datasets.Features:
     raise KeyError(f"unknown config {config!r}; configs are {', '.join(CONFIGS)}")
 
 
+@cache
+def arrow_schema(config: str, version: str):
+    """``features(config, version).arrow_schema``, made once (``datasets`` rebuilds it on every access)."""
+    return features(config, version).arrow_schema
+
+
 # --------------------------------------------------------------------------------------------- rows
 
 
@@ -215,7 +221,7 @@ def to_arrow(config: str, version: str, config_rows: Sequence[dict[str, Any]]):
     """A ``pyarrow.Table`` with the config's schema (HF features embedded in its metadata)."""
     import pyarrow as pa
 
-    schema = features(config, version).arrow_schema
+    schema = arrow_schema(config, version)
     # Column by column (what from_pylist does internally, minus a per-row dict pass): the same table, faster.
     columns = {name: [row.get(name) for row in config_rows] for name in schema.names}
     return pa.Table.from_pydict(columns, schema=schema)

@@ -139,7 +139,7 @@ class NerColumns:
         list_offsets = pa.array(_offsets(counts[:count]))
         string_offsets = pa.py_buffer(_offsets(flat["sizes"][:tokens]))
         texts = pa.StringArray.from_buffers(tokens, string_offsets, pa.py_buffer(flat["data"][:nbytes].copy()))
-        schema = hf.features("ner", self.version).arrow_schema
+        schema = hf.arrow_schema("ner", self.version)
         arrays = [
             *(pa.array(self.texts[name][:count], pa.string()) for name in ("doc_id", "segment_id", "segment_type")),
             pa.ListArray.from_arrays(list_offsets, texts),

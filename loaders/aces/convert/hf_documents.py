@@ -43,7 +43,7 @@ class DocumentColumns:
     def take(self, count: int) -> pa.Table:
         import pyarrow as pa
 
-        schema = hf.features("documents", self.version).arrow_schema
+        schema = hf.arrow_schema("documents", self.version)
         try:
             table = _parse(self.lines[:count], schema)
         except pa.ArrowInvalid:  # a value Arrow cannot hold (an offset past int32): name the record

@@ -113,7 +113,7 @@ def _table(config: str, version: str, leaves: _Leaves, count: int) -> pa.Table:
     """The first ``count`` rows gathered in ``leaves``, as ``hf.to_arrow`` makes them."""
     import pyarrow as pa
 
-    schema = hf.features(config, version).arrow_schema
+    schema = hf.arrow_schema(config, version)
     rows = {name: values[:count] for name, values in leaves.rows.items()}
     arrays = []
     for field in schema:
