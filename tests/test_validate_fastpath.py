@@ -276,3 +276,35 @@ def test_raw_files_larger_than_one_read_are_read_whole(tmp_path: Path) -> None:
     data = ("خبر عاجل 😀 " * 200_000).encode()  # ~3.6 MB, more than one read
     (tmp_path / "raw.txt").write_bytes(data)
     assert fast_record.read_file(str(tmp_path / "raw.txt")) == data
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(" \t\n\r\u00a0\u2028\u3000\x1c" + "ابت😀a1\u200d", max_size=20), min_size=1, max_size=5))
+def test_batch_text_digests_are_the_duplicate_searchs_digests(texts: list[str]) -> None:
+    """Whitespace of every kind str.split knows, at either end of a text, in runs, and texts of only whitespace."""
+    import numpy as np
+
+    from aces.validate import fast_batch, fast_chars
+    from aces.validate.level5_corpus import text_digest
+
+    joined, bases = fast_batch.join_texts(texts)
+    cps = fast_chars.code_points(joined)
+    lengths = np.array([len(t) for t in texts])
+    got = fast_batch.text_digests(cps, fast_chars.classes(cps), bases, lengths)
+    assert got == [text_digest(t) for t in texts]
+
+
+def test_a_stored_text_of_the_wrong_length_does_not_shift_the_next_records_comparison(tmp_path: Path) -> None:
+    corpus = write_synthetic(tmp_path, 4, seed=5)
+    lines = lines_of(corpus.files[0])
+    broken = json.loads(lines[0])
+    broken["entities"][0]["text"] += "ـ"  # one character longer than its span
+    raws = [json.dumps(broken, ensure_ascii=False).encode() + b"\n", *lines[1:]]
+    verdicts = fast.clean_batch(raws, corpus_dir_of(corpus.files[0]))
+    assert [v is not None for v in verdicts] == [False, True, True, True]
+    # and a later record whose stored text differs by one character of the same length is still caught
+    later = json.loads(lines[3])
+    later["entities"][0]["text"] = "x" + later["entities"][0]["text"][1:]
+    raws[3] = json.dumps(later, ensure_ascii=False).encode() + b"\n"
+    verdicts = fast.clean_batch(raws, corpus_dir_of(corpus.files[0]))
+    assert [v is not None for v in verdicts] == [False, True, True, False]

@@ -46,6 +46,7 @@ class Clean:
     ann_ids: list[str]
     text: str
     split: str
+    digest: bytes | None = None  # level5_corpus.text_digest(text), when asked for
 
 
 # Where records hold annotation ids (``$defs/ann_id``): ids of the five collections, and references, which
@@ -94,8 +95,9 @@ def clean(raw: bytes, corpus_dir: Path | None) -> Clean | None:
     return clean_batch([raw], corpus_dir)[0]
 
 
-def clean_batch(raws: Sequence[bytes], corpus_dir: Path | None) -> list[Clean | None]:
-    """``clean`` of every line, one verdict per line: each line's verdict is the one it gets alone.
+def clean_batch(raws: Sequence[bytes], corpus_dir: Path | None, digests: bool = False) -> list[Clean | None]:
+    """``clean`` of every line, one verdict per line: each line's verdict is the one it gets alone. With
+    ``digests``, each ``Clean`` carries its text's digest for the corpus-wide duplicate search.
 
     Per-record conditions on the decoded Structs run record by record; conditions on characters (level 1's text
     checks, span edges, PII) run once over the batch's texts joined into one array, which is where the time
@@ -121,7 +123,9 @@ def clean_batch(raws: Sequence[bytes], corpus_dir: Path | None) -> list[Clean | 
             pending.append(found)
     if not pending:
         return out
-    for item, fine in zip(pending, check_batch(pending).tolist(), strict=True):
+    ok, text_digests = check_batch(pending, digests)
+    for k, (item, fine) in enumerate(zip(pending, ok.tolist(), strict=True)):
         if fine:
-            out[item.index] = Clean(item.doc_id, item.ann_ids, item.text, item.split)
+            digest = text_digests[k] if text_digests is not None else None
+            out[item.index] = Clean(item.doc_id, item.ann_ids, item.text, item.split, digest)
     return out

@@ -28,7 +28,7 @@ _PII_HINT = re.compile(
 )
 
 
-def check_batch(pending: list[Pending]) -> np.ndarray:
+def check_batch(pending: list[Pending], digests: bool = False) -> tuple[np.ndarray, list[bytes] | None]:
     """Which records pass the conditions on characters: level 1 (NFC, invisible characters), level 4 (span edges,
     spans inside one segment, mentions neither repeated nor crossing), level 5 (PII), all records at once.
 
@@ -87,7 +87,24 @@ def check_batch(pending: list[Pending]) -> np.ndarray:
         np.fromiter((item.mentions for item in pending), np.int64, len(pending)), counts
     )
     ok[_repeated_or_crossing(starts[is_mention], ends[is_mention], owner[is_mention])] = False
-    return ok
+    return ok, (text_digests(cps, cls, bases, np.fromiter(map(len, texts), np.int64, len(texts))) if digests else None)
+
+
+def text_digests(cps: np.ndarray, cls: np.ndarray, bases: np.ndarray, lengths: np.ndarray) -> list[bytes]:
+    """``level5_corpus.text_digest`` of every text of the batch, from its code points: each text's whitespace
+    runs collapse to one space and it loses those at its ends. A text's first run of whitespace follows the
+    newline before the text, so it is never a run's first character and is dropped; only a trailing run leaves
+    one kept space, dropped here."""
+    space = (cls & fast_chars.SPACE) != 0
+    keep = ~space
+    keep[1:] |= space[1:] & ~space[:-1]  # the first character of every run of whitespace
+    kept = np.flatnonzero(keep)
+    collapsed = np.where(space, np.uint32(0x20), cps)[kept]  # (a space stands for its run)
+    lo = np.searchsorted(kept, bases)
+    hi = np.searchsorted(kept, bases + lengths)
+    if kept.size:
+        hi -= (hi > lo) & (collapsed[np.maximum(hi - 1, 0)] == 0x20)
+    return [level5_corpus.digest_of(collapsed[a:b]) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
 
 
 def join_texts(texts: list[str]) -> tuple[str, np.ndarray]:
@@ -134,12 +151,12 @@ def _stored_texts_differ(
     """Which spans store a text other than the characters they cover: ``piece_cps`` are the code points of
     ``pieces`` joined with one separator, ``starts``/``ends`` in the joined texts' offsets (inside them)."""
     lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
+    placed = np.cumsum(lengths + 1) - (lengths + 1)  # where each piece starts in the joined pieces
     differ = lengths != ends - starts
-    lengths[differ] = 0  # (an owner that fails here fails whatever its characters)
-    span = np.repeat(np.arange(len(pieces)), lengths)
-    at = np.arange(len(span))
-    before = np.cumsum(lengths) - lengths
-    unequal = cps[at + np.repeat(starts - before, lengths)] != piece_cps[at + span]
+    compared = np.where(differ, 0, lengths)  # (an owner that fails here fails whatever its characters)
+    span = np.repeat(np.arange(len(pieces)), compared)
+    within = np.arange(len(span)) - np.repeat(np.cumsum(compared) - compared, compared)
+    unequal = cps[np.repeat(starts, compared) + within] != piece_cps[np.repeat(placed, compared) + within]
     differ[span[unequal]] = True
     return differ
 

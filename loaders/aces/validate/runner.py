@@ -168,7 +168,7 @@ class Validation:
         """Corpus-wide checks of a record with no per-record finding: its ids and its text, registered here."""
         if not self.cross_document:
             return []
-        digest = digest or level5_corpus.text_digest(clean.text)
+        digest = digest or clean.digest or level5_corpus.text_digest(clean.text)
         if digest not in self.texts and self.ids.add_new([clean.doc_id, *clean.ann_ids], file, line, clean.doc_id):
             self.texts.check_digest(digest, clean.split, Sink(file, line, clean.doc_id))
             return []
@@ -204,7 +204,9 @@ class Validation:
         number = 0
         with open(path, "rb", buffering=fast_path.READ_BUFFER) as handle:
             while batch := list(islice(handle, fast_path.BATCH_LINES)):
-                verdicts = fast_path.clean_batch(batch, corpus_dir) if self.fast else [None] * len(batch)
+                verdicts = (
+                    fast_path.clean_batch(batch, corpus_dir, self.cross_document) if self.fast else [None] * len(batch)
+                )
                 for raw, clean in zip(batch, verdicts, strict=True):
                     number += 1
                     yield from self.check_proved(raw, str(path), number, corpus_dir, clean)

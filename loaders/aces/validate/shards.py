@@ -97,7 +97,7 @@ def check_range(
         pos = start
         while batch := _read_batch(handle, pos, end):
             pos += sum(map(len, batch))
-            verdicts = fast_path.clean_batch(batch, corpus_dir) if run.fast else [None] * len(batch)
+            verdicts = fast_path.clean_batch(batch, corpus_dir, cross_document) if run.fast else [None] * len(batch)
             for raw, clean in zip(batch, verdicts, strict=True):
                 result.lines += 1
                 _check_one(run, result, raw, clean, corpus_dir, cross_document)
@@ -131,7 +131,7 @@ def _check_one(
     if clean is not None:
         result.records += 1
         if cross_document:
-            digest = level5_corpus.text_digest(clean.text)
+            digest = clean.digest or level5_corpus.text_digest(clean.text)
             result.outcomes.append(CleanRecord(line, clean.doc_id, clean.ann_ids, digest, clean.split))
         return
     ops: list[Op] = []
