@@ -464,8 +464,10 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int 
 
     A DocBin is held in memory until written (about 0.35 MB per document), so with ``docs_per_file`` each split is
     written as ``<split>/<split>-00000.spacy``, ``-00001.spacy``, … of at most that many documents each, as soon
-    as each is full: memory stays flat in the corpus size. Then split → its directory, which ``spacy train
-    --paths.train`` and ``from_spacy`` both take as a corpus.
+    as each is full, and every ``docs_per_file`` documents are converted inside a spaCy memory zone: the strings
+    they add to the shared vocab (each span id, about 50 per document) are dropped once they are in a DocBin,
+    which keeps its own copy. Memory stays flat in the corpus size. Then split → its directory, which
+    ``spacy train --paths.train`` and ``from_spacy`` both take as a corpus.
     """
     from spacy.tokens import DocBin
 
@@ -474,13 +476,17 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int 
     out_dir = Path(out_dir)
     bins: dict[str, DocBin] = {}
     files: dict[str, int] = {}  # bounded export: DocBins written so far per split
+    batches = _batches(records)
 
     def flush(split: str) -> None:
         bins.pop(split).to_disk(out_dir / split / shard_name(split, files[split]))
         files[split] += 1
 
-    with _msgpack_encoders_read_once(), fewer_collections():
-        for batch in _batches(records):
+    def fill(limit: int | None) -> bool:
+        """Add the Docs of the next batches, at least ``limit`` of them (None: all); False once none are left.
+        No Doc outlives this call, so a memory zone can end right after it."""
+        added = 0
+        for batch in batches:
             for record, doc in batch:
                 split = record.split
                 if split not in bins:
@@ -491,7 +497,19 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int 
                 bins[split].add(doc)
                 if docs_per_file is not None and len(bins[split]) == docs_per_file:
                     flush(split)
-        if docs_per_file is not None:
+            added += len(batch)
+            if limit is not None and added >= limit:
+                return True
+        return False
+
+    with _msgpack_encoders_read_once(), fewer_collections():
+        if docs_per_file is None:
+            fill(None)
+        else:
+            more = True
+            while more:
+                with _blank_nlp().memory_zone():
+                    more = fill(docs_per_file)
             for split in list(bins):
                 flush(split)
             return {split: out_dir / split for split in sorted(files, key=_split_key)}
