@@ -17,8 +17,9 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -44,8 +45,8 @@ row groups over ~300 MB), compresses as well as larger groups, and keeps the bui
 buffer per config and split). Small groups cost time: 64 ``documents`` rows a group (under 1 MB) wrote 25%
 slower at N=10^4. The boundaries depend only on the rows, so the build stays byte-for-byte reproducible."""
 ROW_GROUP_ROWS = {"documents": 64, "ner": 1024, "events": 1024, "stance": 1024}
-"""Rows turned into Arrow at a time (a batch); ``ROW_GROUP_BYTES`` of batches make a row group. (The sharded
-build, ``aces.build_shards``, still writes one row group per batch.)"""
+"""Rows turned into Arrow at a time (a batch); ``ROW_GROUP_BYTES`` of batches make a row group (in every build,
+single-process or sharded: both write through ``SplitWriter``)."""
 # Modules whose code shapes the output: a change to any of them makes an existing folder stale.
 _CODE = (
     "build.py",
@@ -76,7 +77,11 @@ class BuildSummary:
     documents: dict[str, int]
     rows: dict[str, dict[str, int]]
     num_bytes: dict[str, dict[str, int]] = field(repr=False)
+    data_files: dict[str, dict[str, tuple[str, ...]]] = field(repr=False)
+    """config → declared split → its parquet files in the folder: one from ``build``, one per shard with rows from
+    ``aces.build_shards.assemble``. The card, the Croissant file and the marker (for ``aces.load_arrow``) list them."""
     files: tuple[str, ...] = ()
+    """Every file of the finished folder (set once it is in place)."""
     seconds: float = 0.0
 
     @property
@@ -96,6 +101,10 @@ class BuildSummary:
     @property
     def declared_configs(self) -> list[str]:
         return [c for c in self.rows if self.declared(c)]
+
+    def split_files(self, config: str, split: str) -> list[str]:
+        """The parquet files of a declared split of ``config``, relative to the folder, in row order."""
+        return list(self.data_files[config][split])
 
     def format(self) -> str:
         """A short table: rows per config and split."""
@@ -150,11 +159,12 @@ class _Header(msgspec.Struct):
 _header = msgspec.json.Decoder(_Header)
 
 
-def _scan(files: list[Path]) -> tuple[list[_Entry], str]:
-    """Collect (id, split, where) of every line, sorted by id; nothing else is kept in memory.
+def scan(files: list[Path], *, allow_empty: bool = False) -> tuple[list[_Entry], str | None]:
+    """Collect (id, split, where) of every line, sorted by id, and the one schema version; nothing else is kept
+    in memory. ``allow_empty`` is for one shard of a corpus (``aces.build_shards``): no lines, no version.
 
     Only the header fields are decoded here (a quarter of a full decode); the whole record is decoded, and a
-    wrong shape reported with its file and line, when it is read back for the build (``_records``).
+    wrong shape reported with its file and line, when it is read back for the build (``records``).
     """
     entries: list[_Entry] = []
     seen: dict[str, str] = {}
@@ -179,6 +189,8 @@ def _scan(files: list[Path]) -> tuple[list[_Entry], str]:
                     versions.setdefault(record.schema_version, where)
                     entries.append(_Entry(record.id, record.split, path, offset, lineno))
                 offset += len(line)
+    if not entries and allow_empty:
+        return [], None
     if not entries:
         raise BuildError("the corpus has no documents: put JSONL records under CORPUS/gold/*.jsonl (`aces ingest`)")
     if len(versions) > 1:
@@ -186,11 +198,12 @@ def _scan(files: list[Path]) -> tuple[list[_Entry], str]:
         raise BuildError(f"records use several schema versions: {listed}; migrate them to one version first")
     version = next(iter(versions))
     if version not in known_versions():
-        raise BuildError(f"schema version {version} is unknown to this aces; known: {', '.join(known_versions())}")
+        known = ", ".join(known_versions())
+        raise BuildError(f"{versions[version]}: schema version {version} is unknown to this aces; known: {known}")
     return sorted(entries, key=lambda e: e.doc_id), version
 
 
-def _records(entries: list[_Entry]) -> Iterator[Record]:
+def records(entries: list[_Entry]) -> Iterator[Record]:
     """Records in ``entries`` order, read back one at a time."""
     handles: dict[Path, IO[bytes]] = {}
     try:
@@ -246,9 +259,12 @@ def is_current(out_dir: Path, corpus: Path, datasheet: Path | None = None) -> bo
 # --------------------------------------------------------------------------------------------- build
 
 
-class _SplitWriter:
+class SplitWriter:
     """One parquet file: rows converted in batches of ``ROW_GROUP_ROWS`` and written in row groups of about
-    ``ROW_GROUP_BYTES``, boundaries fixed by the rows alone so the bytes are reproducible."""
+    ``ROW_GROUP_BYTES``, boundaries fixed by the rows alone so the bytes are reproducible.
+
+    The only way a build writes a config's split (``write_splits``): the single-process build and every shard of
+    ``aces.build_shards`` get the same columns, compression and row groups."""
 
     def __init__(self, path: Path, config: str, version: str) -> None:
         from aces.convert.hf_columns import columns
@@ -307,6 +323,100 @@ class _SplitWriter:
             self.writer.close()
 
 
+def write_splits(
+    records: Iterable[Record],
+    root: Path,
+    version: str,
+    splits: Iterable[str],
+    name: Callable[[str, str], str] = data_file,
+) -> dict[tuple[str, str], SplitWriter]:
+    """Every config's rows of ``records`` (sorted by id, each in one of ``splits``) into ``root / name(config,
+    split)``; returns the closed writers, with their counts. A split without rows gets no file. Raises
+    ``aces.convert.hf.ConversionError`` for a record that cannot be converted (the caller says where it was)."""
+    from aces.convert import hf
+
+    writers = {(c, s): SplitWriter(root / name(c, s), c, version) for c in hf.CONFIGS for s in splits}
+    try:
+        with fewer_collections():  # millions of short-lived rows: see aces.gc_tuning
+            for record in records:
+                for config in hf.CONFIGS:
+                    writers[config, record.split].add(record)
+            for writer in writers.values():
+                writer.finish()
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return writers
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse, before any work, an ``out_dir`` that holds something other than an ACES build (it is replaced)."""
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        raise BuildError(f"{out_dir} exists and is not an ACES build folder; pass an empty or new --out")
+
+
+@contextmanager
+def staging_folder(out_dir: Path, purpose: str) -> Iterator[Path]:
+    """A new folder beside ``out_dir`` (same file system, so it can be renamed into place), removed if the block
+    fails."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{purpose}-", dir=out_dir.parent))
+    staging.chmod(0o755)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def replace_folder(staging: Path, out_dir: Path) -> None:
+    """Put the finished ``staging`` folder at ``out_dir`` by renames only: the old folder is renamed aside, the new
+    one into place, and the old one removed last. If the second rename fails the old folder is renamed back, so
+    ``out_dir`` is always the previous build or the new one, never a half-written or missing folder."""
+    if not out_dir.exists():
+        staging.replace(out_dir)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    aside.rmdir()  # a unique free name beside out_dir
+    out_dir.replace(aside)
+    try:
+        staging.replace(out_dir)
+    except BaseException:
+        aside.replace(out_dir)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def finish_folder(
+    staging: Path,
+    out_dir: Path,
+    summary: BuildSummary,
+    datasheet: Path,
+    fingerprint: str,
+    extra: dict | None = None,
+) -> BuildSummary:
+    """Write the card, the Croissant file and the marker (last) into ``staging`` from ``summary`` (whose ``out_dir``
+    is ``staging``), then put ``staging`` in place of ``out_dir``; returns the summary of the folder in place."""
+    from aces.card import write_card
+    from aces.croissant import write_croissant
+
+    write_card(staging, summary, datasheet.read_text(encoding="utf-8") if datasheet.is_file() else None)
+    write_croissant(staging, summary)
+    marker = {
+        "aces_build": BUILD_FORMAT,
+        "corpus_version": summary.corpus_version,
+        "schema_version": summary.schema_version,
+        "inputs_sha256": fingerprint,
+        "rows": summary.rows,
+        "files": {c: {s: list(names) for s, names in per_split.items()} for c, per_split in summary.data_files.items()},
+        **(extra or {}),
+    }
+    (staging / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    replace_folder(staging, out_dir)
+    written = tuple(sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()))
+    return replace(summary, out_dir=out_dir, files=written)
+
+
 def build(
     corpus: Path | None = None,
     out_dir: Path | None = None,
@@ -316,85 +426,41 @@ def build(
 ) -> BuildSummary:
     """Build the dataset folder from ``corpus`` (default ``aces.paths.corpus_dir()``) into ``out_dir``.
 
-    The folder is assembled beside ``out_dir`` and moved into place at the end, so a failed build leaves the
-    previous one intact. An existing ``out_dir`` is replaced only if it is empty or an earlier ACES build.
+    The folder is assembled beside ``out_dir`` and renamed into place at the end (``replace_folder``), so a failed
+    build leaves the previous one intact. An existing ``out_dir`` is replaced only if it is empty or an earlier ACES build.
     """
     from tqdm import tqdm
 
-    from aces.card import write_card
     from aces.convert import hf
-    from aces.croissant import write_croissant
     from aces.paths import corpus_dir
 
     started = time.perf_counter()
     corpus = Path(corpus) if corpus else corpus_dir()
     out_dir = Path(out_dir) if out_dir else default_out_dir()
     datasheet = datasheet or default_datasheet(corpus)
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        raise BuildError(f"{out_dir} exists and is not an ACES build folder; pass an empty or new --out")
+    check_out_dir(out_dir)
     files = gold_files(corpus)
     if not files:
         raise BuildError(f"no gold records under {corpus}/gold/*.jsonl; check --corpus or ACES_CORPUS")
     version = corpus_version(corpus)
     fingerprint = input_fingerprint(corpus, datasheet)
-    entries, schema_version = _scan(files)
+    entries, schema_version = scan(files)
     documents = {s: n for s in SPLITS if (n := sum(1 for e in entries if e.split == s))}
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
-    staging.chmod(0o755)
-    try:
-        writers = {
-            (config, split): _SplitWriter(staging / data_file(config, split), config, schema_version)
-            for config in hf.CONFIGS
-            for split in documents
-        }
+    with staging_folder(out_dir, "building") as staging:
+        stream = tqdm(records(entries), total=len(entries), unit="doc", desc="build", disable=not progress)
         try:
-            with fewer_collections():  # millions of short-lived rows: see aces.gc_tuning
-                records = tqdm(_records(entries), total=len(entries), unit="doc", desc="build", disable=not progress)
-                for record in records:
-                    for config in hf.CONFIGS:
-                        writers[config, record.split].add(record)
-                for writer in writers.values():
-                    writer.finish()
+            writers = write_splits(stream, staging, schema_version, documents)
         except hf.ConversionError as err:
             raise BuildError(str(err)) from None
-        finally:
-            for writer in writers.values():
-                writer.close()
         summary = BuildSummary(
-            out_dir=out_dir,
+            out_dir=staging,
             corpus_version=version,
             schema_version=schema_version,
             documents=documents,
             rows={c: {s: writers[c, s].rows for s in documents} for c in hf.CONFIGS},
             num_bytes={c: {s: writers[c, s].num_bytes for s in documents} for c in hf.CONFIGS},
+            data_files={c: {s: (data_file(c, s),) for s in documents if writers[c, s].rows} for c in hf.CONFIGS},
         )
-        datasheet_text = datasheet.read_text(encoding="utf-8") if datasheet.is_file() else None
-        write_card(staging, summary, datasheet_text)
-        write_croissant(staging, summary)
-        marker = {
-            "aces_build": BUILD_FORMAT,
-            "corpus_version": version,
-            "schema_version": schema_version,
-            "inputs_sha256": fingerprint,
-            "rows": summary.rows,
-        }
-        (staging / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.replace(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    written = tuple(sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()))
-    return BuildSummary(
-        out_dir=out_dir,
-        corpus_version=version,
-        schema_version=schema_version,
-        documents=documents,
-        rows=summary.rows,
-        num_bytes=summary.num_bytes,
-        files=written,
-        seconds=time.perf_counter() - started,
-    )
+        summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint)
+    return replace(summary, seconds=time.perf_counter() - started)

@@ -31,15 +31,6 @@ def size_category(rows: int) -> str:
     return next((name for bound, name in _SIZE_BOUNDS if rows < bound), "1M<n<10M")
 
 
-def split_files(summary: BuildSummary, config: str, split: str) -> list[str]:
-    """The parquet files of one config's split, relative to the folder: the build's one file, or the shard parts
-    of an assembled build (``aces.build_shards``)."""
-    from aces.build import data_file
-
-    parts = getattr(summary, "parts", None)
-    return list(parts[config][split]) if parts else [data_file(config, split)]
-
-
 def card_data(summary: BuildSummary):
     """``huggingface_hub.DatasetCardData`` with configs, features and split sizes of this build."""
     from datasets.info import DatasetInfo, DatasetInfosDict
@@ -66,7 +57,7 @@ def card_data(summary: BuildSummary):
         {
             config: {
                 "data_files": [
-                    {"split": s, "path": files[0] if len(files := split_files(summary, config, s)) == 1 else files}
+                    {"split": s, "path": files[0] if len(files := summary.split_files(config, s)) == 1 else files}
                     for s in summary.declared(config)
                 ],
                 **({"default": True} if config == "documents" else {}),
@@ -88,7 +79,7 @@ def card_data(summary: BuildSummary):
                 download_size=sum(
                     (summary.out_dir / f).stat().st_size
                     for s in summary.declared(config)
-                    for f in split_files(summary, config, s)
+                    for f in summary.split_files(config, s)
                 ),
                 dataset_size=sum(summary.num_bytes[config].values()),
             )

@@ -121,7 +121,7 @@ def sha256_file(path: Path) -> str:
 
 def croissant_metadata(out_dir: Path, summary: BuildSummary) -> dict[str, Any]:
     """The JSON-LD document for the folder ``out_dir`` (its parquet files must already be written)."""
-    from aces.card import PRETTY_NAME, split_files
+    from aces.card import PRETTY_NAME
 
     out_dir = Path(out_dir)
     splits = summary.splits
@@ -129,7 +129,7 @@ def croissant_metadata(out_dir: Path, summary: BuildSummary) -> dict[str, Any]:
     declared = summary.declared_configs
     for config in declared:
         for split in summary.declared(config):
-            files = split_files(summary, config, split)
+            files = summary.split_files(config, split)
             for i, rel in enumerate(files, 1):
                 what = f"The {split} split of the {config} config"
                 distribution.append(
@@ -151,7 +151,11 @@ def croissant_metadata(out_dir: Path, summary: BuildSummary) -> dict[str, Any]:
                 "@id": f"{config}-parquet",
                 "name": f"{config}-parquet",
                 "description": f"Parquet files of the {config} config, "
-                + ("one or more per split (one per shard)." if getattr(summary, "parts", None) else "one per split."),
+                + (
+                    "one per split."
+                    if all(len(f) == 1 for f in summary.data_files[config].values())
+                    else "one or more per split (one per shard)."
+                ),
                 "encodingFormat": "application/x-parquet",
                 "includes": f"{config}/*.parquet",
             }

@@ -201,10 +201,11 @@ def _arrow(folder: Path, info: dict[str, Any], config: str, split: str | None) -
     splits, declared = _splits(info, config)
     schema = hf.features(config, info["schema_version"]).arrow_schema
     tables = []
-    parts = info.get("files", {}).get(config, {})  # a sharded build (aces.build_shards): several files a split
+    # the marker lists each declared split's files (several from a sharded build); one written before it did not
+    files = info.get("files", {config: {s: [data_file(config, s)] for s in declared}})[config]
     for name in [split] if split else splits:
         if name in declared:
-            table = pa.concat_tables([pq.read_table(folder / f) for f in parts.get(name) or [data_file(config, name)]])
+            table = pa.concat_tables([pq.read_table(folder / f) for f in files[name]])
         else:
             table = schema.empty_table()
         if split is None and "split" not in table.column_names:
