@@ -8,6 +8,7 @@ import pickle
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from aces.build import BuildError, build
@@ -79,7 +80,9 @@ def test_dask_local_cluster_builds_the_single_process_dataset(corpus: Path, sing
         parts = client.gather(futures)
     summary = assemble(parts, tmp_path / "hf", corpus)
     # each split of the documents config is one parquet part per shard, named as the Hub names shards
-    assert summary.parts["documents"]["train"] == tuple(f"documents/train-0000{i}-of-00003.parquet" for i in range(3))
+    assert summary.data_files["documents"]["train"] == tuple(
+        f"documents/train-0000{i}-of-00003.parquet" for i in range(3)
+    )
     _assert_same_dataset(tmp_path / "hf", single, tmp_path)
     croissant = json.loads((tmp_path / "hf" / FILENAME).read_text())
     listed = {d["contentUrl"] for d in croissant["distribution"] if d["@type"] == "cr:FileObject"}
@@ -118,6 +121,77 @@ def test_a_document_in_two_shards_is_refused_with_both_files(corpus: Path, tmp_p
     copy = tmp_path / "copy.jsonl"
     copy.write_bytes(Path(second).read_bytes() + Path(first).read_bytes().splitlines(keepends=True)[0])
     parts = [build_shard(first, tmp_path / "a"), build_shard(copy, tmp_path / "b")]
+    kept = _files(tmp_path / "a") | _files(tmp_path / "b")
     with pytest.raises(BuildError, match=f"in {first} and in {copy}"):
         assemble(parts, tmp_path / "hf", corpus)
     assert not (tmp_path / "hf").exists()
+    assert _files(tmp_path / "a") | _files(tmp_path / "b") == kept  # every part is still there
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _previous_build_and_parts(corpus: Path, tmp_path: Path) -> tuple[Path, list, dict, dict]:
+    """A built folder at ``tmp_path/hf`` and the three shards built into parts: both snapshotted."""
+    out = tmp_path / "hf"
+    build(corpus, out)
+    parts = [build_shard(shard, tmp_path / "parts" / str(i)) for i, shard in enumerate(_shards(corpus))]
+    return out, parts, _files(out), _files(tmp_path / "parts")
+
+
+def test_an_assemble_failing_midway_leaves_the_previous_folder_and_every_part(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aces.croissant
+
+    out, parts, previous, before = _previous_build_and_parts(corpus, tmp_path)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(aces.croissant, "write_croissant", broken)  # fails after every part is linked in place
+    with pytest.raises(OSError, match="disk full"):
+        assemble(parts, out, corpus)
+    assert _files(out) == previous and _files(tmp_path / "parts") == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".hf.")]  # the staging folder is gone
+    monkeypatch.undo()
+    summary = assemble(parts, out, corpus)  # the same parts assemble once the cause is fixed
+    assert json.loads((out / "aces_build.json").read_text())["shards"] == 3 and summary.out_dir == out
+    assert not list((tmp_path / "parts").iterdir())  # and are deleted once the new folder is in place
+
+
+def test_a_failed_rename_into_place_puts_the_previous_folder_back(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, parts, previous, before = _previous_build_and_parts(corpus, tmp_path)
+    rename = Path.replace
+
+    def refuse_new_folder(self: Path, target):
+        if self.name.startswith(".hf.assembling-"):
+            raise OSError("rename refused")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "replace", refuse_new_folder)
+    with pytest.raises(OSError, match="rename refused"):
+        assemble(parts, out, corpus)
+    assert _files(out) == previous and _files(tmp_path / "parts") == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".hf.")]  # neither staging nor the set-aside folder
+
+
+def test_one_shard_writes_the_parquet_bytes_of_the_single_process_build(tmp_path: Path, monkeypatch) -> None:
+    """Both builds write through one writer: same columns, compression and row groups (sized small here, so a file
+    has several groups), hence the same bytes when the whole corpus is one shard."""
+    from aces import build as build_module
+
+    monkeypatch.setattr(build_module, "ROW_GROUP_BYTES", 100_000)
+    monkeypatch.setattr(build_module, "ROW_GROUP_ROWS", {"documents": 4, "ner": 16, "events": 8, "stance": 8})
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 40, seed=11)
+    single, sharded = build(corpus, tmp_path / "single"), build_sharded(corpus, tmp_path / "sharded")
+    names = [f for f in single.files if f.endswith(".parquet")]
+    assert names == [f for f in sharded.files if f.endswith(".parquet")] and names
+    assert max(pq.ParquetFile(tmp_path / "single" / f).metadata.num_row_groups for f in names) > 1
+    for name in names:
+        assert (tmp_path / "sharded" / name).read_bytes() == (tmp_path / "single" / name).read_bytes(), name
+        assert pq.read_table(tmp_path / "sharded" / name).equals(pq.read_table(tmp_path / "single" / name))
