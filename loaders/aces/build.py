@@ -427,7 +427,8 @@ def build(
     """Build the dataset folder from ``corpus`` (default ``aces.paths.corpus_dir()``) into ``out_dir``.
 
     The folder is assembled beside ``out_dir`` and renamed into place at the end (``replace_folder``), so a failed
-    build leaves the previous one intact. An existing ``out_dir`` is replaced only if it is empty or an earlier ACES build.
+    build leaves the previous one intact. An existing ``out_dir`` is replaced only if it is empty or an earlier
+    ACES build.
     """
     from tqdm import tqdm
 
