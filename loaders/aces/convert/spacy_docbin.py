@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -307,6 +308,23 @@ def _convert(batch: list[Record], vocab: Vocab | None) -> list[tuple[Record, Doc
     return [(record, record_to_doc(record, vocab, table)) for record, table in zip(batch, tables, strict=True)]
 
 
+def _zoned_batches(records: Iterable[Record]) -> Iterator[list[tuple[Record, Doc]]]:
+    """As ``_batches``, but each batch's Docs are built inside a vocab memory zone that ends when the next batch
+    is asked for: the strings they add to the shared vocab (each span id: about 50 per document, all distinct)
+    are dropped once the consumer has put the Docs in a DocBin, which keeps its own copy. The tokenizer runs
+    outside the zone, because inside one spaCy turns its cache off (half again the export time)."""
+    vocab = _blank_vocab()
+    batch: list[Record] = []
+    for record in chain(records, [None]):  # None: the end, to convert the last partial batch
+        if record is not None:
+            batch.append(record)
+        if batch and (len(batch) == BATCH or record is None):
+            tables = [_token_table(r.text) for r in batch]
+            with vocab.memory_zone():
+                yield [(r, record_to_doc(r, None, t)) for r, t in zip(batch, tables, strict=True)]
+            batch = []
+
+
 def records_to_docs(records: Iterable[Record], vocab: Vocab | None = None) -> Iterator[Doc]:
     for batch in _batches(records, vocab):
         for _, doc in batch:
@@ -464,10 +482,9 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int 
 
     A DocBin is held in memory until written (about 0.35 MB per document), so with ``docs_per_file`` each split is
     written as ``<split>/<split>-00000.spacy``, ``-00001.spacy``, … of at most that many documents each, as soon
-    as each is full, and every ``docs_per_file`` documents are converted inside a spaCy memory zone: the strings
-    they add to the shared vocab (each span id, about 50 per document) are dropped once they are in a DocBin,
-    which keeps its own copy. Memory stays flat in the corpus size. Then split → its directory, which
-    ``spacy train --paths.train`` and ``from_spacy`` both take as a corpus.
+    as each is full, and the Docs' strings leave spaCy's vocab once they are in a DocBin (``_zoned_batches``):
+    memory stays flat in the corpus size. Then split → its directory, which ``spacy train --paths.train`` and
+    ``from_spacy`` both take as a corpus.
     """
     from spacy.tokens import DocBin
 
@@ -476,17 +493,13 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int 
     out_dir = Path(out_dir)
     bins: dict[str, DocBin] = {}
     files: dict[str, int] = {}  # bounded export: DocBins written so far per split
-    batches = _batches(records)
 
     def flush(split: str) -> None:
         bins.pop(split).to_disk(out_dir / split / shard_name(split, files[split]))
         files[split] += 1
 
-    def fill(limit: int | None) -> bool:
-        """Add the Docs of the next batches, at least ``limit`` of them (None: all); False once none are left.
-        No Doc outlives this call, so a memory zone can end right after it."""
-        added = 0
-        for batch in batches:
+    with _msgpack_encoders_read_once(), fewer_collections():
+        for batch in _batches(records) if docs_per_file is None else _zoned_batches(records):
             for record, doc in batch:
                 split = record.split
                 if split not in bins:
@@ -497,19 +510,7 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int 
                 bins[split].add(doc)
                 if docs_per_file is not None and len(bins[split]) == docs_per_file:
                     flush(split)
-            added += len(batch)
-            if limit is not None and added >= limit:
-                return True
-        return False
-
-    with _msgpack_encoders_read_once(), fewer_collections():
-        if docs_per_file is None:
-            fill(None)
-        else:
-            more = True
-            while more:
-                with _blank_nlp().memory_zone():
-                    more = fill(docs_per_file)
+        if docs_per_file is not None:
             for split in list(bins):
                 flush(split)
             return {split: out_dir / split for split in sorted(files, key=_split_key)}
