@@ -232,7 +232,8 @@ def _edges_of(texts: list[str], spans: list[tuple[int, int, int]]) -> tuple[list
     owner = np.array([k for k, _, _ in spans])
     starts = np.array([s for _, s, _ in spans]) + bases[owner]
     ends = np.array([e for _, _, e in spans]) + bases[owner]
-    got = fast_batch.edges_ok(pending, starts, ends, owner, cps, fast_chars.classes(cps), bases).tolist()
+    batch = fast_batch.Joined(pending, cps, fast_chars.classes(cps), bases)
+    got = fast_batch.edges_ok(batch, starts, ends, owner).tolist()
     return got, [edge_ok(texts[k], s, e, inv.proclitics, inv.proclitics_max) for k, s, e in spans]
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -26,6 +28,16 @@ _PII_HINT = re.compile(
     r"|(?<=[+\d])[\d ().-]{6,}\d"  # phone: the finder's own candidate pattern
     r"|(?<=[A-Za-z0-9+/])[A-Za-z0-9+/]{11})"  # base64: twelve characters of its alphabet in a row
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """A batch's records and their texts joined (``join_texts``): code points, class bits, where each starts."""
+
+    pending: Sequence[Pending]
+    cps: np.ndarray
+    cls: np.ndarray
+    bases: np.ndarray
 
 
 def check_batch(pending: list[Pending], digests: bool = False) -> tuple[np.ndarray, list[bytes] | None]:
@@ -70,7 +82,7 @@ def check_batch(pending: list[Pending], digests: bool = False) -> tuple[np.ndarr
     joined_pieces = "\n".join(pieces)
     bad = _stored_texts_differ(starts, ends, pieces, fast_chars.code_points(joined_pieces), cps)
     ok[owner[bad]] = False
-    bad |= ~edges_ok(pending, starts, ends, owner, cps, cls, bases)
+    bad |= ~edges_ok(Joined(pending, cps, cls, bases), starts, ends, owner)
     seg_counts = np.fromiter((len(item.seg_starts) for item in pending), dtype=np.int64, count=len(pending))
     seg_base = np.repeat(bases, seg_counts)
     seg_starts = np.fromiter(chain.from_iterable(item.seg_starts for item in pending), np.int64) + seg_base
@@ -161,17 +173,9 @@ def _stored_texts_differ(
     return differ
 
 
-def edges_ok(
-    pending: list[Pending],
-    starts: np.ndarray,
-    ends: np.ndarray,
-    owner: np.ndarray,
-    cps: np.ndarray,
-    cls: np.ndarray,
-    bases: np.ndarray,
-) -> np.ndarray:
-    """``level4_guidelines.edge_ok`` of every span, from the class bits around its edges."""
-    word = fast_chars.WORD
+def edges_ok(batch: Joined, starts: np.ndarray, ends: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """``level4_guidelines.edge_ok`` of every span (batch-wide offsets), from the class bits around its edges."""
+    word, cls = fast_chars.WORD, batch.cls
     first, last, before, after = cls[starts], cls[ends - 1], cls[starts - 1], cls[ends]
     first_w, last_w = (first & word) != 0, (last & word) != 0
     before_w, after_w = (before & word) != 0, (after & word) != 0
@@ -182,22 +186,15 @@ def edges_ok(
     good |= rest & ~bad & ~proclitic
     if proclitic.any():
         at = np.flatnonzero(proclitic)
-        good[at] = _proclitic_runs_ok(pending, starts[at], ends[at], owner[at], cps, cls, bases)
+        good[at] = _proclitic_runs_ok(batch, starts[at], ends[at], owner[at])
     return good
 
 
-def _proclitic_runs_ok(
-    pending: list[Pending],
-    starts: np.ndarray,
-    ends: np.ndarray,
-    owner: np.ndarray,
-    cps: np.ndarray,
-    cls: np.ndarray,
-    bases: np.ndarray,
-) -> np.ndarray:
+def _proclitic_runs_ok(batch: Joined, starts: np.ndarray, ends: np.ndarray, owner: np.ndarray) -> np.ndarray:
     """``level4_guidelines._proclitic_run`` for spans starting right after a word character: walk back over at
     most ``proclitics_max + 1`` characters; a span with a combining mark on its way is left to that function."""
     word, mark = fast_chars.WORD, fast_chars.MARK
+    pending, cps, cls, bases = batch.pending, batch.cps, batch.cls, batch.bases
     invs = {id(item.inv): item.inv for item in pending}
     which = np.fromiter((id(item.inv) for item in pending), np.int64, len(pending))[owner]
     limit = np.fromiter((item.inv.proclitics_max for item in pending), np.int64, len(pending))[owner]
