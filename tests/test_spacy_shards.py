@@ -62,7 +62,7 @@ def test_files_are_written_as_they_fill_not_at_the_end(tmp_path: Path) -> None:
     def records():
         for _ in range(BATCH + 2):
             yield record
-        on_disk.append(len(list((tmp_path / "train").glob("*.spacy"))))
+        on_disk.append(len(list(tmp_path.glob("*/*.spacy"))))  # (in the hidden staging folder until the end)
 
     to_spacy(records(), tmp_path, docs_per_file=2)
     assert on_disk == [BATCH // 2]
@@ -136,3 +136,31 @@ def test_cli_bounded_export_imports_back_line_for_line(tmp_path: Path) -> None:
 def test_cli_refuses_a_bound_of_zero(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["export", "spacy", "--out", str(tmp_path), "--docs-per-file", "0"])
     assert result.exit_code == 2 and "--docs-per-file" in result.output
+
+
+def test_a_failed_bounded_export_leaves_the_previous_one_untouched(tmp_path: Path) -> None:
+    """A record that cannot be converted stops the export after some files have filled: the earlier export is
+    still there, whole, and nothing of the failed one is left (not even its hidden staging folder)."""
+    good = corpus(5, 2)
+    to_spacy(good, tmp_path, docs_per_file=2)
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    broken = renamed(clitic_record(), "t-spacy-bad", "train")
+    first = broken.entities[0]
+    broken = msgspec.structs.replace(
+        broken, entities=[msgspec.structs.replace(first, text=first.text + "x"), *broken.entities[1:]]
+    )
+    with pytest.raises(ConversionError, match="t-spacy-bad"):
+        to_spacy([*corpus(BATCH + 1, 2), broken], tmp_path, docs_per_file=2)  # a whole batch is written first
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["test", "train"]
+    assert from_spacy(tmp_path) == [r for r in good if r.split == "train"] + [r for r in good if r.split == "test"]
+
+
+def test_an_interrupted_exports_hidden_folder_is_not_read(tmp_path: Path) -> None:
+    to_spacy(corpus(3, 0), tmp_path, docs_per_file=2)
+    stale = tmp_path / ".train.partial-crashed"
+    stale.mkdir()
+    (tmp_path / "train" / "train-00000.spacy").replace(stale / "train-00000.spacy")
+    (stale / "train-00000.spacy").write_bytes((tmp_path / "train" / "train-00001.spacy").read_bytes())
+    assert [p.name for p in docbin_files(tmp_path)] == ["train-00001.spacy"]

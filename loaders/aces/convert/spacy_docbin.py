@@ -24,6 +24,8 @@ is missing from its group (or a span with no item) is refused, never papered ove
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -484,7 +486,8 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int 
     written as ``<split>/<split>-00000.spacy``, ``-00001.spacy``, … of at most that many documents each, as soon
     as each is full, and the Docs' strings leave spaCy's vocab once they are in a DocBin (``_zoned_batches``):
     memory stays flat in the corpus size. Then split → its directory, which ``spacy train --paths.train`` and
-    ``from_spacy`` both take as a corpus.
+    ``from_spacy`` both take as a corpus. Files are written to a hidden folder beside them and moved into place
+    only when every record converted: an export that fails leaves the previous one untouched.
     """
     from spacy.tokens import DocBin
 
@@ -493,27 +496,39 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int 
     out_dir = Path(out_dir)
     bins: dict[str, DocBin] = {}
     files: dict[str, int] = {}  # bounded export: DocBins written so far per split
+    staging: dict[str, Path] = {}  # bounded export: where each split's files go until the export succeeds
 
     def flush(split: str) -> None:
-        bins.pop(split).to_disk(out_dir / split / shard_name(split, files[split]))
+        bins.pop(split).to_disk(staging[split] / shard_name(split, files[split]))
         files[split] += 1
 
-    with _msgpack_encoders_read_once(), fewer_collections():
-        for batch in _batches(records) if docs_per_file is None else _zoned_batches(records):
-            for record, doc in batch:
-                split = record.split
-                if split not in bins:
-                    if docs_per_file is not None and split not in files:
-                        _clear(out_dir, split, sharded=True)
-                        files[split] = 0
-                    bins[split] = DocBin(store_user_data=True)
-                bins[split].add(doc)
-                if docs_per_file is not None and len(bins[split]) == docs_per_file:
-                    flush(split)
-        if docs_per_file is not None:
-            for split in list(bins):
+    try:
+        with _msgpack_encoders_read_once(), fewer_collections():
+            for batch in _batches(records) if docs_per_file is None else _zoned_batches(records):
+                for record, doc in batch:
+                    split = record.split
+                    if split not in bins:
+                        if docs_per_file is not None and split not in files:
+                            out_dir.mkdir(parents=True, exist_ok=True)
+                            staging[split] = Path(tempfile.mkdtemp(prefix=f".{split}.partial-", dir=out_dir))
+                            files[split] = 0
+                        bins[split] = DocBin(store_user_data=True)
+                    bins[split].add(doc)
+                    if docs_per_file is not None and len(bins[split]) == docs_per_file:
+                        flush(split)
+            for split in list(bins) if docs_per_file is not None else ():
                 flush(split)
-            return {split: out_dir / split for split in sorted(files, key=_split_key)}
+    except BaseException:
+        for folder in staging.values():  # a failed export leaves the previous one as it was
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if docs_per_file is not None:
+        for split in sorted(files, key=_split_key):
+            _clear(out_dir, split, sharded=True)
+            for path in sorted(staging[split].iterdir()):
+                path.replace(out_dir / split / path.name)
+            staging[split].rmdir()
+        return {split: out_dir / split for split in sorted(files, key=_split_key)}
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for split in sorted(bins, key=_split_key):
@@ -533,7 +548,8 @@ def docbin_files(path: str | Path) -> list[Path]:
     if not path.is_dir():
         raise ConversionError(f"{path} does not exist; pass a .spacy file or the directory `aces export spacy` wrote")
     top = list(path.glob(f"*{SUFFIX}"))
-    nested = [p for p in path.glob(f"*/*{SUFFIX}") if p.is_file()]
+    # (hidden folders are an export in progress, or one a crash interrupted: never part of the corpus)
+    nested = [p for p in path.glob(f"*/*{SUFFIX}") if p.is_file() and not p.parent.name.startswith(".")]
     both = sorted({p.parent.name for p in nested} & {p.name.removesuffix(SUFFIX) for p in top})
     if both:
         raise ConversionError(
