@@ -164,3 +164,23 @@ def test_an_interrupted_exports_hidden_folder_is_not_read(tmp_path: Path) -> Non
     (tmp_path / "train" / "train-00000.spacy").replace(stale / "train-00000.spacy")
     (stale / "train-00000.spacy").write_bytes((tmp_path / "train" / "train-00001.spacy").read_bytes())
     assert [p.name for p in docbin_files(tmp_path)] == ["train-00001.spacy"]
+
+
+def test_reading_a_bounded_export_leaves_no_span_ids_in_the_shared_vocab(tmp_path: Path) -> None:
+    """Reading back must stay flat in memory too: the strings a DocBin brings (span ids) leave the vocab."""
+    records = [renamed(clitic_record(), f"t-read-{i:03d}", "train") for i in range(5)]
+    to_spacy(records, tmp_path, docs_per_file=2)
+    assert from_spacy(tmp_path) == records
+    strings = _blank_vocab().strings
+    assert not [r.id for r in records if f"{r.id}:m1" in strings or f"{r.id}:seg1" in strings]
+
+
+def test_cli_import_of_a_broken_export_leaves_the_output_as_it_was(tmp_path: Path) -> None:
+    to_spacy(corpus(3, 0), tmp_path / "bins", docs_per_file=2)
+    (tmp_path / "bins" / "train" / "train-00001.spacy").write_bytes(b"not a docbin")
+    out = tmp_path / "back.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "spacy", str(tmp_path / "bins"), "--out", str(out), "--force"])
+    assert result.exit_code == 1 and "train-00001.spacy is not a readable spaCy DocBin" in result.output
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["back.jsonl", "bins"]  # no half-written .tmp left

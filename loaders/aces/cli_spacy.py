@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
 import msgspec
 
 from aces import record as rec
-from aces.convert.spacy_docbin import ConversionError, docbin_files, from_spacy, to_spacy
+from aces.convert.spacy_docbin import ConversionError, docbin_files, read_records, to_spacy
 from aces.paths import corpus_dir, gold_files
 
 _CORPUS = click.option(
@@ -81,13 +81,20 @@ def import_spacy(source: Path, out: Path, force: bool) -> None:
     """Read the DocBins of SOURCE (a directory from `aces export spacy`, or one .spacy file) back into records."""
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists; pass --force to overwrite it")
-    try:
-        records = from_spacy(source)
+    count = 0
+
+    def counted(records: Iterable[rec.Record]) -> Iterator[rec.Record]:
+        nonlocal count
+        for record in records:
+            count += 1
+            yield record
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:  # streamed, file by file: memory stays flat however large the export; OUT is replaced only at the end
+        rec.write_jsonl(counted(read_records(source)), out)
     except ConversionError as err:
         raise click.ClickException(str(err)) from err
-    out.parent.mkdir(parents=True, exist_ok=True)
-    rec.write_jsonl(records, out)
-    click.echo(f"{out}: {len(records)} records")
+    click.echo(f"{out}: {count} records")
 
 
 @click.command("show")

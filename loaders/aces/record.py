@@ -169,8 +169,12 @@ def write_jsonl(records: Iterable[Record], path: str | Path) -> None:
     """Write records one per line, atomically (a temporary file renamed over the target)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        for record in records:
-            handle.write(to_json(record))
-            handle.write("\n")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            for record in records:
+                handle.write(to_json(record))
+                handle.write("\n")
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # records that fail to come leave neither a half file nor a changed target
+        raise
     tmp.replace(path)

@@ -42,7 +42,7 @@ from aces.record import PropositionTarget, Record
 if TYPE_CHECKING:
     import numpy as np
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, DocBin, Span
     from spacy.vocab import Vocab
 
 USER_DATA_KEY = "aces"
@@ -566,18 +566,33 @@ def docbin_files(path: str | Path) -> list[Path]:
     return files
 
 
-def read_docs(path: str | Path, vocab: Vocab | None = None) -> Iterator[Doc]:
-    """Docs of every DocBin at ``path`` (user data included)."""
+def _read_docbin(file: Path) -> DocBin:
     from spacy.tokens import DocBin
 
+    try:
+        return DocBin(store_user_data=True).from_disk(file)
+    except Exception as err:  # spaCy raises assorted errors on a file that is not a DocBin
+        raise ConversionError(f"{file} is not a readable spaCy DocBin ({err})") from err
+
+
+def read_docs(path: str | Path, vocab: Vocab | None = None) -> Iterator[Doc]:
+    """Docs of every DocBin at ``path`` (user data included)."""
     for file in docbin_files(path):
-        try:
-            docbin = DocBin(store_user_data=True).from_disk(file)
-        except Exception as err:  # spaCy raises assorted errors on a file that is not a DocBin
-            raise ConversionError(f"{file} is not a readable spaCy DocBin ({err})") from err
-        yield from docbin.get_docs(vocab or _blank_vocab())
+        yield from _read_docbin(file).get_docs(vocab or _blank_vocab())
+
+
+def read_records(path: str | Path) -> Iterator[Record]:
+    """Records of every DocBin at ``path``, one file at a time. Each file's Docs are read and turned into records
+    inside a vocab memory zone, so the strings they bring (span ids, new words) leave the shared vocab with
+    them: reading a large bounded export keeps memory flat, as writing it does."""
+    vocab = _blank_vocab()
+    for file in docbin_files(path):
+        docbin = _read_docbin(file)
+        with vocab.memory_zone():
+            records = [doc_to_record(doc) for doc in docbin.get_docs(vocab)]
+        yield from records
 
 
 def from_spacy(path: str | Path) -> list[Record]:
     """Records of every DocBin at ``path`` (a ``.spacy`` file or a directory written by ``to_spacy``)."""
-    return list(docs_to_records(read_docs(path)))
+    return list(read_records(path))
