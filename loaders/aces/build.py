@@ -50,14 +50,17 @@ slower at N=10^4. The boundaries depend only on the rows, so the build stays byt
 ROW_GROUP_ROWS = {"documents": 64, "ner": 1024, "events": 1024, "stance": 1024}
 """Rows turned into Arrow at a time (a batch); ``ROW_GROUP_BYTES`` of batches make a row group (in every build,
 single-process or sharded: both write through ``SplitWriter``)."""
-ZSTD_LEVEL = {"documents": 9, "ner": 6, "events": 6, "stance": 6}
-"""zstd level of a config's columns. At N=10^4 level 9 made ``ner``, ``events`` and ``stance`` at most 0.6%
-smaller than level 6 for a quarter to a half more write time; ``documents`` keeps 9 (0.7% smaller than at 6)."""
+ZSTD_LEVEL = 6
+"""zstd level of every column but those in ``COLUMN_LEVEL``. At N=10^4 level 9 made the files at most 0.6%
+smaller (``documents`` without its texts: no smaller) for a quarter to a half more write time."""
+COLUMN_LEVEL = {("documents", "text"): 9, ("events", "context"): 3, ("stance", "context"): 3}
+"""The document texts keep level 9 (2% smaller than at 6 or below, on the largest column). The contexts of
+``events`` and ``stance`` (see ``REPEATED_TEXT``) take level 3: level 9 spent about 60% of those configs' write time
+on them to make the files under 3% smaller."""
 REPEATED_TEXT = {"events": ("context",), "stance": ("context",)}
 """Columns that repeat a segment's text on every row annotated in it: the only dictionary-encoded columns of their
-config, with a dictionary page as large as a row group needs, so each distinct context is stored once per row group,
-and compressed at zstd level 3 (level 9 spent about 60% of the config's write time on them to make the file under
-3% smaller). A dictionary on the other columns (ids, offsets, short texts) made the files bigger, not smaller."""
+config, with a dictionary page as large as a row group needs, so each distinct context is stored once per row
+group. A dictionary on the other columns (ids, offsets, short texts) made the files bigger, not smaller."""
 DICTIONARY_PAGE_BYTES = 2 * ROW_GROUP_BYTES
 """Above this a column's dictionary falls back to plain encoding; a row group's contexts stay below it."""
 # Modules whose code shapes the output: a change to any of them makes an existing folder stale.
@@ -330,10 +333,10 @@ class SplitWriter:
 
 
 def writer_options(config: str, schema: pa.Schema) -> dict:
-    """Compression and encodings of ``config``'s parquet files (``ZSTD_LEVEL``, ``REPEATED_TEXT``): how the
-    columns are stored, never what they hold."""
+    """Compression and encodings of ``config``'s parquet files (``ZSTD_LEVEL``, ``COLUMN_LEVEL``,
+    ``REPEATED_TEXT``): how the columns are stored, never what they hold."""
     repeated = REPEATED_TEXT.get(config, ())
-    levels = {path: 3 if path in repeated else ZSTD_LEVEL[config] for path in leaf_paths(schema)}
+    levels = {path: COLUMN_LEVEL.get((config, path), ZSTD_LEVEL) for path in leaf_paths(schema)}
     options = {"compression": "zstd", "compression_level": levels, "use_dictionary": list(repeated) or True}
     if repeated:
         options["dictionary_pagesize_limit"] = DICTIONARY_PAGE_BYTES
