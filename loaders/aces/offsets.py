@@ -331,16 +331,20 @@ def tag_records(records: Sequence[Record], tag_ids: Mapping[str, int]) -> Tagged
         bad |= last_local > lengths[owner]
     else:
         bad_start = bad = np.ones(len(mentions), bool)
-    inner = (last - first).tolist()
-    begin_ids, inner_ids = [], []
+    # Label ids looked up once per type; the first mention whose B (or needed I) label is missing, in text order
+    # and B before I, is the one a lookup per mention would stop at.
+    types = [m.type for m in mentions]
+    codes = {t: i for i, t in enumerate(dict.fromkeys(types))}
+    code = np.fromiter([codes[t] for t in types], np.int64, count=len(types))
+    begin_ids = np.array([tag_ids.get(f"B-{t}", -1) for t in codes], np.int64)[code]
+    inner_ids = np.array([tag_ids.get(f"I-{t}", -1) for t in codes], np.int64)[code]
+    has_inner = last > first
+    unknown = (begin_ids < 0) | (has_inner & (inner_ids < 0))
     missing: tuple[int, KeyError] | None = None
-    for k, (m, n) in enumerate(zip(mentions, inner, strict=True)):  # label lookups in text order, B before I
-        try:
-            begin_ids.append(tag_ids[f"B-{m.type}"])
-            inner_ids.append(tag_ids[f"I-{m.type}"] if n > 0 else 0)
-        except KeyError as err:
-            missing = (k, err)
-            break
+    if unknown.any():
+        k = int(np.argmax(unknown))
+        missing = (k, KeyError(f"{'B' if begin_ids[k] < 0 else 'I'}-{types[k]}"))
+    inner_ids = np.where(has_inner, inner_ids, 0)
     if bad.any():
         k = int(np.argmax(bad))
         if missing is None or owner[k] <= owner[missing[0]]:  # within a record, bio_tags checks edges first
