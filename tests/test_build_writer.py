@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from aces.build import REPEATED_TEXT, build, leaf_paths, writer_options
+from aces.build import COLUMN_ENCODING, REPEATED_TEXT, build, leaf_paths, writer_options
 from aces.convert import hf
 from aces.record import read_jsonl
 
@@ -59,6 +59,9 @@ def test_per_column_settings_name_real_columns_and_contexts_are_stored_once_per_
                     meta.row_group(group).column(i).path_in_schema: meta.row_group(group).column(i)
                     for i in range(meta.num_columns)
                 }
+                for (owner, column), encoding in COLUMN_ENCODING.items():
+                    if owner == config:
+                        assert encoding in chunks[column].encodings, (path, column)
                 for column in REPEATED_TEXT.get(config, ()):
                     values = handle.read_row_group(group, columns=[column]).column(0).to_pylist()
                     distinct = sum(len(v.encode()) + 4 for v in set(values))

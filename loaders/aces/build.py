@@ -63,6 +63,13 @@ REPEATED_TEXT = {"events": ("context",), "stance": ("context",)}
 """Columns that repeat a segment's text on every row annotated in it: the only dictionary-encoded columns of their
 config, with a dictionary page as large as a row group needs, so each distinct context is stored once per row
 group. A dictionary on the other columns (ids, offsets, short texts) made the files bigger, not smaller."""
+COLUMN_ENCODING = {
+    ("ner", "token_starts.list.element"): "DELTA_BINARY_PACKED",
+    ("ner", "token_ends.list.element"): "DELTA_BINARY_PACKED",
+}
+"""Token offsets rise along a row: stored as bit-packed deltas instead of through a dictionary (which overflowed to
+plain values), the ``ner`` files are 39% smaller at N=10^4 and no slower to write. Every reader ``datasets`` uses
+(pyarrow) decodes them."""
 DICTIONARY_PAGE_BYTES = 2 * ROW_GROUP_BYTES
 """Above this a column's dictionary falls back to plain encoding; a row group's contexts stay below it."""
 # Modules whose code shapes the output: a change to any of them makes an existing folder stale.
@@ -336,10 +343,15 @@ class SplitWriter:
 
 def writer_options(config: str, schema: pa.Schema) -> dict:
     """Compression and encodings of ``config``'s parquet files (``ZSTD_LEVEL``, ``COLUMN_LEVEL``,
-    ``REPEATED_TEXT``): how the columns are stored, never what they hold."""
+    ``COLUMN_ENCODING``, ``REPEATED_TEXT``): how the columns are stored, never what they hold."""
+    paths = leaf_paths(schema)
     repeated = REPEATED_TEXT.get(config, ())
-    levels = {path: COLUMN_LEVEL.get((config, path), ZSTD_LEVEL) for path in leaf_paths(schema)}
-    options = {"compression": "zstd", "compression_level": levels, "use_dictionary": list(repeated) or True}
+    encodings = {path: COLUMN_ENCODING[config, path] for path in paths if (config, path) in COLUMN_ENCODING}
+    levels = {path: COLUMN_LEVEL.get((config, path), ZSTD_LEVEL) for path in paths}
+    dictionary = list(repeated) or [path for path in paths if path not in encodings]
+    options = {"compression": "zstd", "compression_level": levels, "use_dictionary": dictionary}
+    if encodings:
+        options["column_encoding"] = encodings
     if repeated:
         options["dictionary_pagesize_limit"] = DICTIONARY_PAGE_BYTES
     return options
