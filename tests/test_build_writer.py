@@ -1,5 +1,6 @@
-"""The build's parquet writer settings (per-column zstd levels, dictionary-encoded contexts) change how columns are
-stored, never what a file holds: every file reads back as the rows ``hf.rows`` makes of its records."""
+"""The build's parquet writer settings (per-column zstd levels, dictionary-encoded contexts, delta-encoded token
+offsets) change how columns are stored, never what a file holds: every file reads back as the rows ``hf.rows``
+makes of its records."""
 
 from __future__ import annotations
 
