@@ -16,7 +16,7 @@ Baselines:
   slow); (b) the floor, ``json.loads`` of every line. ACES runs all five levels on one core with
   ``cross_document=False`` (the target's mode); with cross-document checks and ``--jobs 2`` are shown too.
 - build (JSONL → HF folder): ``pyarrow.json.read_json`` of the JSONL + ``pyarrow.parquet`` write of the table
-  (zstd level 9, as the build) + one spaCy tokenizer pass over the texts.
+  (zstd level 9; the build picks a level per column) + one spaCy tokenizer pass over the texts.
 - ``datasets.load_dataset`` of every config of the built folder: time and peak RSS.
 - DocBin export: spaCy's floor is ``spacy.blank("ar")`` tokenizing the texts and a DocBin of the bare Docs.
   Both write a new .spacy file every ``DOCBIN_PER_FILE`` documents (ours per split: ``docs_per_file``), so
