@@ -145,10 +145,10 @@ def step_validate_corrupt(corpus: Path, **_: object) -> dict:
 
 
 def step_build(corpus: Path, out: Path, **_: object) -> dict:
-    import aces.card
-    import aces.croissant  # noqa: F401  (imports the build makes lazily are made before timing)
-    from aces.build import build
-    from aces.convert import hf
+    import aces.hf.card
+    import aces.hf.croissant  # noqa: F401  (imports the build makes lazily are made before timing)
+    from aces.hf import rows as hf
+    from aces.hf.build import build
     from aces.offsets import _tokenizer
 
     hf.features("documents", json.loads(_lines(corpus, 1)[0])["schema_version"])
@@ -181,7 +181,7 @@ def step_build_floor(corpus: Path, out: Path, **_: object) -> dict:
 def step_load(corpus: Path, out: Path, **_: object) -> dict:
     import datasets
 
-    from aces.convert import hf
+    from aces.hf import rows as hf
 
     datasets.disable_progress_bars()
     cache = out.with_name(out.name + "-cache")

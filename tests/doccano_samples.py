@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from aces.corpus.splits import assign_split
 from aces.record import (
     Argument,
     AuthorHolder,
@@ -29,7 +30,6 @@ from aces.record import (
     write_jsonl,
 )
 from aces.schema import CURRENT_VERSION
-from aces.splits import assign_split
 
 DOC = "t-doccano-001"
 TEXT = (

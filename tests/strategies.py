@@ -41,8 +41,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from aces.corpus.splits import assign_split
 from aces.schema import CURRENT_VERSION, Labels, labels
-from aces.splits import assign_split
 
 ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 EMOJI = ("🔥", "👍🏽", "🇦🇫", "👨\u200d👩\u200d👧", "😀", "🕊️", "📢")

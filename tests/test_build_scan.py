@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from aces.build import BuildError, build
+from aces.hf.build import BuildError, build
 from hf_samples import sample_records, write_corpus
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from aces.build import COLUMN_ENCODING, REPEATED_TEXT, build, leaf_paths, writer_options
-from aces.convert import hf
+from aces.hf import rows as hf
+from aces.hf.build import COLUMN_ENCODING, REPEATED_TEXT, build, leaf_paths, writer_options
 from aces.record import read_jsonl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

@@ -9,9 +9,9 @@ import datasets
 import mlcroissant as mlc
 import pytest
 
-from aces import croissant
-from aces.build import build
-from aces.convert import hf
+from aces.hf import croissant
+from aces.hf import rows as hf
+from aces.hf.build import build
 from hf_samples import sample_records, write_corpus
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aces import datasheet
 from aces.cli import main
-from aces.datasheet_agreement import NOT_MEASURED
+from aces.corpus import datasheet
+from aces.corpus.datasheet_agreement import NOT_MEASURED
 from aces.paths import repo_root
 
 ROOT = repo_root()

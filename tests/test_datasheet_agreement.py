@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from aces import record as rec
-from aces.datasheet_agreement import FIGURES, NOT_MEASURED, DatasheetError, RoundResult, find_rounds, measure, render
+from aces.corpus.datasheet_agreement import (
+    FIGURES,
+    NOT_MEASURED,
+    DatasheetError,
+    RoundResult,
+    find_rounds,
+    measure,
+    render,
+)
 from test_stats import annotated
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from aces.build import BuildError, build
-from aces.build_shards import assemble, build_shard, build_sharded
-from aces.convert import hf
-from aces.croissant import FILENAME, check
-from aces.dataset import load_arrow
+from aces.hf import rows as hf
+from aces.hf.build import BuildError, build
+from aces.hf.build_shards import assemble, build_shard, build_sharded
+from aces.hf.croissant import FILENAME, check
+from aces.hf.dataset import load_arrow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synth import write_corpus
@@ -143,14 +143,14 @@ def _previous_build_and_parts(corpus: Path, tmp_path: Path) -> tuple[Path, list,
 def test_an_assemble_failing_midway_leaves_the_previous_folder_and_every_part(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import aces.croissant
+    import aces.hf.croissant
 
     out, parts, previous, before = _previous_build_and_parts(corpus, tmp_path)
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(aces.croissant, "write_croissant", broken)  # fails after every part is linked in place
+    monkeypatch.setattr(aces.hf.croissant, "write_croissant", broken)  # fails after every part is linked in place
     with pytest.raises(OSError, match="disk full"):
         assemble(parts, out, corpus)
     assert _files(out) == previous and _files(tmp_path / "parts") == before
@@ -182,7 +182,7 @@ def test_a_failed_rename_into_place_puts_the_previous_folder_back(
 def test_one_shard_writes_the_parquet_bytes_of_the_single_process_build(tmp_path: Path, monkeypatch) -> None:
     """Both builds write through one writer: same columns, compression and row groups (sized small here, so a file
     has several groups), hence the same bytes when the whole corpus is one shard."""
-    from aces import build as build_module
+    from aces.hf import build as build_module
 
     monkeypatch.setattr(build_module, "ROW_GROUP_BYTES", 100_000)
     monkeypatch.setattr(build_module, "ROW_GROUP_ROWS", {"documents": 4, "ner": 16, "events": 8, "stance": 8})

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aces.cli import main
-from aces.convert.doccano import (
+from aces.doccano.convert import (
     DoccanoFormatError,
     doccano_to_records,
     dumps_jsonl,

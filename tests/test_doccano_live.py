@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 
 from aces.cli import main
-from aces.convert.doccano import doccano_to_records
-from aces.doccano_server import DoccanoServer, free_port
-from aces.doccano_sync import connect, export_jsonl, find_project, push
+from aces.doccano.convert import doccano_to_records
+from aces.doccano.server import DoccanoServer, free_port
+from aces.doccano.sync import connect, export_jsonl, find_project, push
 from aces.paths import repo_root
 from aces.record import Record, from_dict, read_jsonl, write_jsonl
 from doccano_samples import DOC, TEXT, sample_record, write_sample_corpus

@@ -14,9 +14,9 @@ import msgspec
 import pytest
 from click.testing import CliRunner
 
-from aces.build import MARKER, BuildError, build, data_file
 from aces.cli import main
-from aces.convert import hf
+from aces.hf import rows as hf
+from aces.hf.build import MARKER, BuildError, build, data_file
 from aces.offsets import bio_to_spans, flat_mentions
 from aces.schema import CURRENT_VERSION, labels
 from hf_samples import SPLIT_OF, copy_repo_corpus, renamed, sample_records, write_corpus

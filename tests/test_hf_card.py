@@ -7,8 +7,8 @@ from datasets.info import DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs, known_task_ids
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from aces.build import build, data_file
-from aces.convert import hf
+from aces.hf import rows as hf
+from aces.hf.build import build, data_file
 from aces.schema import CURRENT_VERSION, labels
 from hf_samples import sample_records, write_corpus
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aces.convert import hf
-from aces.convert.hf_columns import columns
+from aces.hf import rows as hf
+from aces.hf.columns import columns
 from aces.offsets import (
     TaggingError,
     base_bounds,

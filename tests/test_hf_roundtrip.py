@@ -17,13 +17,13 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aces.build import build
-from aces.convert.hf import record_from_row
-from aces.dataset import records as records_back
+from aces.corpus.splits import SPLITS
+from aces.hf.build import build
+from aces.hf.dataset import records as records_back
+from aces.hf.rows import record_from_row
 from aces.offsets import bio_to_spans, flat_mentions
 from aces.record import Record, from_dict
 from aces.schema import CURRENT_VERSION, known_versions
-from aces.splits import SPLITS
 from hf_samples import write_corpus
 from spacy_samples import random_records
 from strategies import records

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from aces import build as build_module
-from aces.build import build
+from aces.hf import build as build_module
+from aces.hf.build import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synth import write_corpus

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aces.ingest import IngestError, clean, clean_to_raw, ingest
+from aces.corpus.ingest import IngestError, clean, clean_to_raw, ingest
 from aces.paths import corpus_dir, repo_root
 from aces.record import read_jsonl
 

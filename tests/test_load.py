@@ -12,9 +12,9 @@ import msgspec
 import pytest
 
 import aces
-import aces.build
-from aces.build import MARKER, build, is_current
-from aces.convert import hf
+import aces.hf.build
+from aces.hf import rows as hf
+from aces.hf.build import MARKER, build, is_current
 from aces.record import read_jsonl
 from aces.schema import CURRENT_VERSION, labels
 from hf_samples import renamed, sample_records, write_corpus
@@ -82,7 +82,7 @@ def test_read_corpus_and_records_give_typed_records(built):
     corpus, summary = built
     expected = list(read_jsonl(corpus / "gold" / "sample.jsonl"))
     assert list(aces.read_corpus(corpus)) == expected
-    from aces.dataset import records
+    from aces.hf.dataset import records
 
     assert sorted(records(data_dir=summary.out_dir), key=lambda r: r.id) == sorted(expected, key=lambda r: r.id)
 
@@ -90,7 +90,7 @@ def test_read_corpus_and_records_give_typed_records(built):
 def test_the_default_folder_is_built_when_missing_and_rebuilt_only_when_inputs_change(tmp_path, monkeypatch):
     corpus = write_corpus(tmp_path, sample_records()[:1])
     folder = tmp_path / "build" / "hf"
-    monkeypatch.setattr(aces.build, "default_out_dir", lambda: folder)
+    monkeypatch.setattr(aces.hf.build, "default_out_dir", lambda: folder)
     first = aces.load("documents", "train", corpus=corpus, cache_dir=tmp_path / "c1")
     assert first.num_rows == 1 and (folder / MARKER).is_file()
     stamp = (folder / MARKER).stat().st_mtime_ns
@@ -121,7 +121,7 @@ def test_importing_aces_does_not_import_datasets_or_spacy():
 
 
 def test_load_back_checks_every_config_against_what_the_build_wrote(built, tmp_path):
-    from aces.dataset import load_back
+    from aces.hf.dataset import load_back
 
     _, summary = built
     assert load_back(summary.out_dir, cache_dir=tmp_path) == summary.rows

@@ -10,9 +10,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from aces.build import build
 from aces.cli import main
-from aces.publish import PublishError, plan, publish
+from aces.hf.build import build
+from aces.hf.publish import PublishError, plan, publish
 from hf_samples import sample_records, write_corpus
 
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from aces import record as rec
-from aces.build import BuildError
 from aces.cli import main
+from aces.hf.build import BuildError
 from aces.paths import repo_root
 from aces.versions import release
 
@@ -158,7 +158,7 @@ def test_a_failed_build_puts_every_file_back(repo: Path, monkeypatch: pytest.Mon
     def broken_build(*_: object, **__: object) -> None:
         raise BuildError("disk full while writing parquet")
 
-    monkeypatch.setattr("aces.build.build", broken_build)
+    monkeypatch.setattr("aces.hf.build.build", broken_build)
     code, _, err = run(repo, "--version", "0.1.0")
     assert code == 1 and "does not build: disk full" in err and "files restored" in err
     assert snapshot(repo) == before  # files, HEAD, tags and index as they were

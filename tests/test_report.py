@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from aces import record as rec
-from aces import stats
 from aces.cli import main
+from aces.corpus import stats
 from aces.report import build_site
 from aces.validate import validate
 from spacy_samples import clitic_record

@@ -1,14 +1,14 @@
-"""aces.stats.compute: counts a user can trust, zero-filled against the schema so no label goes missing."""
+"""aces.corpus.stats.compute: counts a user can trust, zero-filled against the schema so no label goes missing."""
 
 from __future__ import annotations
 
 import dataclasses
 
 from aces import record as rec
+from aces.corpus.stats import compute, flatten
 from aces.offsets import record_tokens
 from aces.paths import repo_root
 from aces.schema import labels
-from aces.stats import compute, flatten
 
 DOC = "t-stats"
 # An emoji (one code point, two UTF-16 units), a proclitic ل glued to a name, a quoted name after و.

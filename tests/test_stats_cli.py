@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from aces import record as rec
 from aces.cli import main
+from aces.corpus.stats import compute
 from aces.paths import repo_root
-from aces.stats import compute
 from test_stats import annotated
 
 GOLD = repo_root() / "corpus" / "gold"

@@ -1,7 +1,7 @@
 """ACES: the Arabic Corpus of Entities, Events and Stance."""
 
 from aces.convert.spacy_docbin import from_spacy, to_spacy
-from aces.dataset import load, load_arrow, load_pandas, read_corpus
+from aces.hf.dataset import load, load_arrow, load_pandas, read_corpus
 from aces.record import Record, from_json, read_jsonl, to_json
 from aces.schema import CURRENT_VERSION
 from aces.validate import validate

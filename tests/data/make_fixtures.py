@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from aces.ingest import clean
+from aces.corpus.ingest import clean
 from aces.validate.checks import CHECKS
 
 HERE = Path(__file__).resolve().parent

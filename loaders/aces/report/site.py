@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aces import stats
+from aces.corpus import stats
+from aces.corpus.splits import SPLITS
 from aces.record import Record
 from aces.report.assets import page
 from aces.report.charts import legend, stacked_bars
 from aces.report.document import colours_for, document_page, inventory, labels_for
-from aces.splits import SPLITS
 
 MAX_FINDINGS = 200
 
@@ -81,7 +81,7 @@ def validation_html(report, files: Sequence[Path] = ()) -> str:
 
 
 def _per_split(records: Sequence[Record]) -> tuple[list[str], dict[str, dict]]:
-    """Split names (schema order, then any other) and ``aces.stats.compute`` for each split's records."""
+    """Split names (schema order, then any other) and ``aces.corpus.stats.compute`` for each split's records."""
     inv = labels_for(records[0]) if records else None
     names = [*SPLITS, *sorted({r.split for r in records} - set(SPLITS))]
     return names, {s: stats.compute([r for r in records if r.split == s], inv) for s in names}

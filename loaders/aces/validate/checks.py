@@ -178,7 +178,7 @@ _ALL: tuple[Check, ...] = (
        "digit run).",
        "Remove or mask it at ingest and re-ingest; if it is not a phone number, report a false positive."),
     _c("pii-base64-token", 5, ERROR, "`text` contains a base64 token that decodes to ASCII (a scraper's stamp).",
-       "Drop the token at ingest (aces/ingest.py removes closing-line stamps) and re-ingest."),
+       "Drop the token at ingest (aces/corpus/ingest.py removes closing-line stamps) and re-ingest."),
 )  # fmt: skip
 
 CHECKS: dict[str, Check] = {c.code: c for c in _ALL}

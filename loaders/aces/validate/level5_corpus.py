@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from aces.ingest import scraper_tokens
+from aces.corpus.ingest import scraper_tokens
 from aces.validate.findings import Ref, Sink
 
 # Every pattern starts with a character class so the regex engine skips ahead fast; the boundary and range
@@ -126,5 +126,5 @@ def check_pii(record: dict, sink: Sink) -> None:
             sink.add(
                 code,
                 f"text has {len(hits)} {what} (first at offset {first.start()}: {_mask(first.group())!r}); remove "
-                "it at ingest (a debris rule in aces/ingest.py) and re-ingest so offsets stay mapped",
+                "it at ingest (a debris rule in aces/corpus/ingest.py) and re-ingest so offsets stay mapped",
             )

@@ -1,6 +1,6 @@
 """Corpus releases: ``aces release --version X.Y.Z``.
 
-The corpus has its own version (``corpus/VERSION``, read by ``aces.corpus_version``), apart from the schema
+The corpus has its own version (``corpus/VERSION``, read by ``aces.corpus.version``), apart from the schema
 version each record carries. A release is planned in full before anything is written (``plan_release``), so a
 dry run shows exactly what a real run does:
 
@@ -11,11 +11,11 @@ dry run shows exactly what a real run does:
    stamped records with the validator;
 4. diff the corpus against the previous release (its ``gold/`` taken from the previous tag with ``git archive``)
    and write the entry at the top of ``CHANGELOG.md`` at the repository root;
-5. write ``corpus/VERSION``; build the dataset folder (``aces.build.build``; the card reads the new version);
+5. write ``corpus/VERSION``; build the dataset folder (``aces.hf.build.build``; the card reads the new version);
 6. commit exactly the files it changed and tag the commit ``corpus-vX.Y.Z`` (annotated).
 
 If a step after the first write fails, the files are put back as they were (the build folder is only replaced
-by a complete build, see ``aces.build``).
+by a complete build, see ``aces.hf.build``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aces import record as rec
-from aces.corpus_version import corpus_version, version_file
+from aces.corpus.version import corpus_version, version_file
 from aces.paths import corpus_dir, gold_files
 from aces.schema import json_schema
 from aces.validate import validate
@@ -343,8 +343,8 @@ def run_release(plan: ReleasePlan, build: bool = True) -> str:
             replace_bytes(change.path, change.new)
             written.append(change)
         if build:
-            from aces.build import BuildError
-            from aces.build import build as build_dataset
+            from aces.hf.build import BuildError
+            from aces.hf.build import build as build_dataset
 
             try:
                 build_dataset(plan.corpus, plan.out_dir)

@@ -1,0 +1,52 @@
+"""``aces build`` and ``aces publish``: the Hugging Face dataset folder and its upload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+_DIR = click.Path(file_okay=False, path_type=Path)
+
+
+@click.command("build")
+@click.option("--out", "out_dir", type=_DIR, help="Folder to write (default: build/hf/ at the repository root).")
+@click.option("--corpus", "corpus", type=_DIR, help="Corpus directory (default: corpus/, or $ACES_CORPUS).")
+def build_cmd(out_dir: Path | None, corpus: Path | None) -> None:
+    """Write the Hub-ready dataset: parquet per config and split, README.md card, croissant.json."""
+    from aces.corpus.version import CorpusVersionError
+    from aces.hf.build import BuildError, build
+
+    try:
+        summary = build(corpus, out_dir, progress=True)
+    except (BuildError, CorpusVersionError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(summary.format())
+
+
+@click.command("publish")
+@click.option("--repo-id", required=True, help="Hub dataset repository, ORG/NAME.")
+@click.option("--revision", "tag", help="Tag to create on the uploaded commit (default: v<corpus version>).")
+@click.option("--dir", "folder", type=_DIR, help="Built folder to upload (default: build/hf/, rebuilt if stale).")
+@click.option("--dry-run", is_flag=True, help="List what would be uploaded and where; no network, no token.")
+@click.option("--private", is_flag=True, help="Create the repository as private if it does not exist.")
+def publish_cmd(repo_id: str, tag: str | None, folder: Path | None, dry_run: bool, private: bool) -> None:
+    """Upload the built dataset folder to the Hugging Face Hub and tag the corpus version."""
+    from aces.hf.build import BuildError
+    from aces.hf.dataset import ensure_built
+    from aces.hf.publish import PublishError, plan, publish
+
+    try:
+        folder = ensure_built(folder)
+        the_plan = plan(folder, repo_id, tag)
+    except (BuildError, FileNotFoundError, PublishError) as err:
+        raise click.ClickException(str(err)) from None
+    if dry_run:
+        click.echo("dry run: nothing is uploaded")
+        click.echo(the_plan.format())
+        return
+    try:
+        url = publish(the_plan, private=private)
+    except PublishError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"published {the_plan.repo_id} at {url}, tagged {the_plan.tag}")

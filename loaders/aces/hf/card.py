@@ -1,0 +1,230 @@
+"""The dataset card (``README.md``): YAML front matter the Hub and ``datasets`` read, then the datasheet.
+
+The front matter is written with ``huggingface_hub.DatasetCardData`` and filled by ``datasets``' own
+``MetadataConfigs`` and ``DatasetInfosDict`` writers, so ``datasets.load_dataset(folder, config)`` reads exactly
+what we declare. Only splits that have documents are declared: a declared split without files breaks loading.
+The card carries no date, so it is reproducible byte for byte.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aces.corpus.splits import SPLITS
+from aces.hf import rows as hf
+from aces.schema import labels
+
+if TYPE_CHECKING:
+    from aces.hf.summary import BuildSummary
+
+PRETTY_NAME = "ACES: Arabic Corpus of Entities, Events and Stance"
+LICENSE = "unknown"
+"""The seed article's publisher and licence were not recorded at ingest (see provenance), so none is claimed."""
+TASK_CATEGORIES = ["token-classification", "text-classification"]
+TASK_IDS = ["named-entity-recognition", "coreference-resolution", "multi-class-classification"]
+_SIZE_BOUNDS = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
+
+
+def size_category(rows: int) -> str:
+    """The Hub's ``size_categories`` bucket for a number of rows."""
+    return next((name for bound, name in _SIZE_BOUNDS if rows < bound), "1M<n<10M")
+
+
+def card_data(summary: BuildSummary):
+    """``huggingface_hub.DatasetCardData`` with configs, features and split sizes of this build."""
+    from datasets.info import DatasetInfo, DatasetInfosDict
+    from datasets.splits import SplitDict, SplitInfo
+    from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCardData
+
+    largest = max(sum(per_split.values()) for per_split in summary.rows.values())
+    data = DatasetCardData(
+        pretty_name=PRETTY_NAME,
+        language=["ar"],
+        license=LICENSE,
+        annotations_creators=["machine-generated"],  # language-model annotators, see DATASHEET.md
+        language_creators=["found"],
+        multilinguality=["monolingual"],
+        size_categories=[size_category(largest)],
+        source_datasets=["original"],
+        task_categories=TASK_CATEGORIES,
+        task_ids=TASK_IDS,
+        tags=["arabic", "news", "entities", "coreference", "events", "event-extraction", "stance", "croissant"],
+    )
+    declared = summary.declared_configs
+    MetadataConfigs(
+        {
+            config: {
+                "data_files": [
+                    {"split": s, "path": files[0] if len(files := summary.split_files(config, s)) == 1 else files}
+                    for s in summary.declared(config)
+                ],
+                **({"default": True} if config == "documents" else {}),
+            }
+            for config in declared
+        }
+    ).to_dataset_card_data(data)
+    DatasetInfosDict(
+        {
+            config: DatasetInfo(
+                config_name=config,
+                features=hf.features(config, summary.schema_version),
+                splits=SplitDict(
+                    {
+                        s: SplitInfo(s, num_bytes=summary.num_bytes[config][s], num_examples=summary.rows[config][s])
+                        for s in summary.declared(config)
+                    }
+                ),
+                download_size=sum(
+                    (summary.out_dir / f).stat().st_size
+                    for s in summary.declared(config)
+                    for f in summary.split_files(config, s)
+                ),
+                dataset_size=sum(summary.num_bytes[config].values()),
+            )
+            for config in declared
+        }
+    ).to_dataset_card_data(data)
+    return data
+
+
+def render_card(summary: BuildSummary, datasheet: str | None) -> str:
+    """The whole ``README.md``: front matter, what each config holds, labels, splits, then the datasheet."""
+    data = card_data(summary)
+    lab = labels(summary.schema_version)
+    splits = summary.splits
+    out = ["---", data.to_yaml(), "---", "", f"# {PRETTY_NAME}", ""]
+    out += [
+        "Arabic news about armed groups with gold annotations in three layers: **entities** (typed mentions, nested,",
+        "and coreference clusters), **events** (typed triggers with role-labelled arguments and an epistemic",
+        "status saying who claims them) and **stance** (holder, target, polarity, evidence).",
+        "",
+        f"- Corpus version: **{summary.corpus_version}** (`aces publish` tags the Hub revision "
+        f"`v{summary.corpus_version}`)",
+        f"- Schema version: **{summary.schema_version}** (`schema/{summary.schema_version}/record.schema.json` and "
+        "`labels.json` in the ACES repository)",
+        f"- Documents: {', '.join(f'{summary.documents[s]} {s}' for s in splits)}",
+        "- Offsets: `[start, end)` in Unicode code points (Python `str` indices) of the document `text`, never "
+        "UTF-16 or bytes.",
+        "",
+        "## Configs",
+        "",
+        "| config | one row per | " + " | ".join(splits) + " |",
+        "|---|---|" + "---|" * len(splits),
+    ]
+    per = {"documents": "document", "ner": "segment", "events": "event mention", "stance": "stance"}
+    for config in hf.CONFIGS:
+        out.append(f"| `{config}` | {per[config]} | " + " | ".join(str(summary.rows[config][s]) for s in splits) + " |")
+    empty = [f"`{c}`" for c in hf.CONFIGS if c not in summary.declared_configs]
+    partial = [f"`{c}` {s}" for c in summary.declared_configs for s in splits if s not in summary.declared(c)]
+    if empty or partial:
+        out += [
+            "",
+            "`datasets` cannot load a split without rows, so empty ones are not declared: "
+            + "; ".join(
+                ([f"no rows yet in {', '.join(empty)} (config not declared)"] if empty else [])
+                + ([f"no rows in {', '.join(partial)}"] if partial else [])
+            )
+            + ". `aces.load` returns them as empty datasets with their features.",
+        ]
+    out += [
+        "",
+        "```python",
+        "import datasets",
+        'ner = datasets.load_dataset("<this folder or the Hub repo id>", "ner")',
+        'tags = ner["train"].features["ner_tags"].feature.names',
+        "```",
+        "",
+        'With the `aces` package: `aces.load("ner")` (builds this folder from the corpus when missing or stale), '
+        '`aces.read_corpus()` (typed records), `aces.load("ner", streaming=True)` (an `IterableDataset`).',
+        "",
+    ]
+    for config in hf.CONFIGS:
+        out += [f"### `{config}`", "", "| column | what it holds |", "|---|---|"]
+        docs = hf.COLUMN_DOCS[config]
+        out += [f"| `{col}` | {docs.get(col, '')} |" for col in hf.features(config, summary.schema_version)]
+        out.append("")
+    out += [
+        "`documents` is the complete record: records → parquet → `datasets` → records is the identity. "
+        "`ner` tags the flat layer of mentions (outermost wins); nested mentions are in `documents`. "
+        "Tokens are spaCy's blank Arabic tokens split at every gold span edge, so a mention after a proclitic "
+        "(«لأفغانستان» → «ل» + «أفغانستان») keeps its exact boundaries.",
+        "",
+        "## Labels",
+        "",
+        "Class-label ids follow the order of the schema's `labels.json`.",
+        "",
+        _label_table("`ner_tags`", lab.bio_labels, {}),
+        _label_table("`event_type`", list(lab.event_types), {k: v["definition"] for k, v in lab.event_types.items()}),
+        _label_table("`epistemic_status`", list(lab.epistemic_statuses), lab.epistemic_statuses),
+        *(
+            [_label_table("`event_polarity`", list(lab.event_polarities), lab.event_polarities)]
+            if lab.event_polarities
+            else []
+        ),
+        _label_table("`polarity`", list(lab.stance_polarities), lab.stance_polarities),
+        _label_table(
+            "Entity types (`type` of mentions in `documents`, the suffix of the BIO tags)",
+            list(lab.entity_types),
+            lab.entity_types,
+        ),
+        "## Splits",
+        "",
+        f"Each document's split ({', '.join(SPLITS)}) is assigned once, when it is ingested, from the first 8 bytes "
+        f"of sha256 of its id modulo 100 ({_split_buckets()}), and stored in the record. "
+        "The build never recomputes it, so adding documents never moves an existing one; only a written "
+        "migration may. A split with no document yet is not declared. All rows of a document (its segments, "
+        "events and stances) are in the document's split.",
+        "",
+        "## Licence",
+        "",
+        "The licence is not yet known: the source article's publisher and terms were not recorded at ingest "
+        "(`provenance.source`). Do not redistribute the text until this card names a licence.",
+        "",
+        "## Reproducibility",
+        "",
+        "Built by `aces build` from the gold JSONL records; two builds of the same corpus are byte-identical. "
+        "`croissant.json` (Croissant 1.0 with RAI fields) lists the sha256 of every data file.",
+        "",
+        "## Datasheet",
+        "",
+    ]
+    out.append(_demote(datasheet.strip()) if datasheet and datasheet.strip() else "_No datasheet at build time._")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def write_card(out_dir: Path, summary: BuildSummary, datasheet: str | None) -> Path:
+    from dataclasses import replace
+
+    path = Path(out_dir) / "README.md"
+    text = render_card(replace(summary, out_dir=Path(out_dir)), datasheet)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def _split_buckets() -> str:
+    """The bucket ranges of ``aces.corpus.splits``, so the card says what the code does."""
+    from aces.corpus.splits import _BOUNDS
+
+    lows = [0, *(bound for bound, _ in _BOUNDS[:-1])]
+    return ", ".join(f"{low}–{bound - 1} {name}" for low, (bound, name) in zip(lows, _BOUNDS, strict=True))
+
+
+def _label_table(title: str, names: list[str], docs: dict[str, str]) -> str:
+    rows = [f"{title}:", "", "| id | name | definition |", "|---|---|---|"]
+    rows += [f"| {i} | `{name}` | {docs.get(name, '')} |" for i, name in enumerate(names)]
+    return "\n".join(rows) + "\n"
+
+
+def _demote(markdown: str) -> str:
+    """Push the datasheet's headings two levels down so they sit under the card's ``## Datasheet``."""
+    lines, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        level = len(line) - len(line.lstrip("#"))
+        if not fenced and level and line[level:].startswith(" "):
+            line = "#" * min(level + 2, 6) + line[level:]
+        lines.append(line)
+    return "\n".join(lines)
