@@ -1,10 +1,12 @@
 """Findings are values: where (file, line, document, annotation), what (level, code, severity) and a message.
 
-A finding never carries Python objects from the record, so it can be printed, serialised or compared as is.
+A finding never carries Python objects from the record, so it can be printed, serialised or compared as is. A
+``Report`` counts the findings of a run and keeps them up to ``max_err`` per code.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from aces.validate.checks import CHECKS
@@ -85,3 +87,57 @@ class Sink:
 
     def has_errors(self, level: int | None = None) -> bool:
         return any(f.is_error and (level is None or f.level == level) for f in self.findings)
+
+
+@dataclass
+class Report:
+    """Counts of every finding, and the findings themselves up to ``max_err`` per code."""
+
+    max_err: int | None = None
+    keep: bool = True
+    findings: list[Finding] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: int = 0
+    warnings: int = 0
+    files: int = 0
+    records: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed): the corpus may be released."""
+        return self.errors == 0
+
+    @property
+    def suppressed(self) -> int:
+        """Findings counted but not kept because their code was over ``max_err``."""
+        if self.max_err is None:
+            return 0
+        return sum(max(0, n - self.max_err) for n in self.counts.values())
+
+    def add(self, finding: Finding) -> bool:
+        """Count a finding; keep it (and return True) unless its code already reached ``max_err``."""
+        self.counts[finding.code] += 1
+        if finding.is_error:
+            self.errors += 1
+        else:
+            self.warnings += 1
+        shown = self.max_err is None or self.counts[finding.code] <= self.max_err
+        if shown and self.keep:
+            self.findings.append(finding)
+        return shown
+
+    def summary(self) -> str:
+        """``PASSED`` or ``FAILED: N errors, M warnings``, then one line per code, then what was checked."""
+        if self.errors:
+            lines = [f"FAILED: {self.errors} errors, {self.warnings} warnings"]
+        elif self.warnings:
+            lines = [f"PASSED: 0 errors, {self.warnings} warnings"]
+        else:
+            lines = ["PASSED"]
+        for code in sorted(self.counts, key=lambda c: (CHECKS[c].level, c)):
+            check = CHECKS[code]
+            lines.append(f"  L{check.level} {check.severity:<7} {code:<28} {self.counts[code]}")
+        if self.suppressed:
+            lines.append(f"  ({self.suppressed} findings over --max-err {self.max_err} per code not shown)")
+        lines.append(f"checked {self.records} records in {self.files} files")
+        return "\n".join(lines)

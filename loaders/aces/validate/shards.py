@@ -22,8 +22,8 @@ from typing import BinaryIO
 
 from aces.validate import fast as fast_path
 from aces.validate import level3_refs, level5_corpus
-from aces.validate.findings import Finding, Sink
-from aces.validate.runner import DOC, ID, MAX_LEVEL, TEXT, Op, Report, Validation
+from aces.validate.findings import Finding, Report, Sink
+from aces.validate.lines import DOC, ID, MAX_LEVEL, TEXT, LineChecker, Op
 
 CHUNK_BYTES = 4 << 20
 """Byte range one ``--jobs`` task checks: large enough to amortise the hand-over, small enough to balance."""
@@ -90,7 +90,7 @@ def check_range(
     """Check the lines of ``path`` that start in ``[start, end)`` (``start`` must be a line start)."""
     path = str(path)
     corpus_dir = level3_refs.corpus_dir_of(Path(path))
-    run = Validation(level, cross_document)
+    run = LineChecker(level, cross_document)
     result = ShardResult(path)
     with open(path, "rb", buffering=fast_path.READ_BUFFER) as handle:
         handle.seek(start)
@@ -119,7 +119,7 @@ def _read_batch(handle: BinaryIO, pos: int, end: int | None) -> list[bytes]:
 
 
 def _check_one(
-    run: Validation,
+    run: LineChecker,
     result: ShardResult,
     raw: bytes,
     clean: fast_path.Clean | None,
@@ -156,7 +156,7 @@ def _shift(finding: Finding, lines: int) -> Finding:
     return dataclasses.replace(finding, line=finding.line + lines, refs=refs)
 
 
-def merge_result(run: Validation, result: ShardResult, first_line: int = 1) -> Iterator[Finding]:
+def merge_result(run: LineChecker, result: ShardResult, first_line: int = 1) -> Iterator[Finding]:
     """The findings of one shard, in line order, after the corpus-wide checks it deferred (done on ``run``)."""
     run.records += result.records
     base = first_line - 1
@@ -174,7 +174,7 @@ def merge_shards(
     results: Iterable[ShardResult], level: int = MAX_LEVEL, cross_document: bool = True, max_err: int | None = None
 ) -> Report:
     """One report from the results of ``check_shard`` over whole files, given in the order of the files."""
-    run = Validation(level, cross_document)
+    run = LineChecker(level, cross_document)
     report = Report(max_err=max_err)
     files: set[str] = set()
     for result in results:
@@ -207,7 +207,7 @@ def _task(args: tuple[str, int, int, int, bool]) -> ShardResult:
 
 
 def check_in_parallel(
-    run: Validation, files: list[Path], jobs: int, progress: Callable[[int], None] | None = None
+    run: LineChecker, files: list[Path], jobs: int, progress: Callable[[int], None] | None = None
 ) -> Iterator[Finding]:
     """``run.check_files`` with ``jobs`` processes: ranges are checked in workers and merged here in order."""
     tasks = [(str(f), a, b, run.level, run.cross_document) for f in files for a, b in byte_ranges(f)]
