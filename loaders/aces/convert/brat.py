@@ -38,7 +38,6 @@ keeps its id and name while it keeps its mentions; see ``brat_import``), and pro
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,9 +52,13 @@ from aces.convert.brat_conf import (
     EVIDENCE_ROLE,
     FORM,
     HOLDER,
+    LINE_BREAKS,
     NOTE,
     POLARITY,
     PROPOSITION,
+    SIDE_FORMAT,
+    SIDE_LAYOUT,
+    SIDE_SUFFIX,
     SOURCE_ROLE,
     STANCE,
     TARGET,
@@ -63,6 +66,7 @@ from aces.convert.brat_conf import (
     Names,
     annotation_conf,
     names,
+    sha256,
     storage_form,
     visual_conf,
 )
@@ -81,14 +85,6 @@ from aces.record import (
     Stance,
 )
 from aces.schema import CURRENT_VERSION, known_versions
-
-SIDE_SUFFIX = ".aces.json"
-SIDE_FORMAT = "aces-brat"
-SIDE_LAYOUT = 1
-"""Version of the side-file layout; bump it when the layout changes so old exports are refused clearly."""
-
-LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-"""Characters Python's ``str.splitlines`` breaks at: BRAT reads ``.ann`` lines with it, so no T text may hold one."""
 
 
 class ConversionError(ValueError):
@@ -131,10 +127,6 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if run_start is not None:
         runs.append((run_start, end))
     return runs
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class _Ann:

@@ -1,4 +1,5 @@
-"""BRAT names and configuration for one schema version: ``annotation.conf`` and ``visual.conf`` from ``labels.json``.
+"""BRAT names and configuration for one schema version: ``annotation.conf`` and ``visual.conf`` from ``labels.json``,
+and the file-layout constants that export (``brat``) and import (``brat_import``) share.
 
 BRAT stores a type name only in its "storage form", ``[A-Za-z0-9_-]+`` (``projectconfig.normalize_to_storage_form``
 replaces anything else with ``_`` and warns), so ``Conflict.Attack`` is written ``Conflict_Attack`` and shown with
@@ -13,11 +14,25 @@ them is refused rather than silently merged.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from aces.schema import Labels, labels
+
+SIDE_SUFFIX = ".aces.json"
+SIDE_FORMAT = "aces-brat"
+SIDE_LAYOUT = 1
+"""Version of the side-file layout; bump it when the layout changes so old exports are refused clearly."""
+
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+"""Characters Python's ``str.splitlines`` breaks at: BRAT reads ``.ann`` lines with it, so no T text may hold one."""
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 STANCE = "Stance"
 EVIDENCE = "Evidence"

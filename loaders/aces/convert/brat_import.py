@@ -29,7 +29,6 @@ from pathlib import Path
 
 import msgspec
 
-from aces.convert.brat import LINE_BREAKS, SIDE_FORMAT, SIDE_LAYOUT, SIDE_SUFFIX, sha256
 from aces.convert.brat_conf import (
     COREF,
     EPISTEMIC,
@@ -38,15 +37,20 @@ from aces.convert.brat_conf import (
     EVIDENCE_ROLE,
     FORM,
     HOLDER,
+    LINE_BREAKS,
     NOTE,
     POLARITY,
     PROPOSITION,
+    SIDE_FORMAT,
+    SIDE_LAYOUT,
+    SIDE_SUFFIX,
     SOURCE_ROLE,
     STANCE,
     TARGET,
     BratConfigError,
     Names,
     names,
+    sha256,
 )
 from aces.record import (
     Argument,
