@@ -7,45 +7,13 @@ written, its inverse); ``MIGRATIONS`` lists them all. Adding a version means add
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from aces.versions.migrations import v1_0_0_to_1_1_0
+from aces.versions.migrations.base import Loss, Migration, Step
 
-from aces import record as rec
-
-
-@dataclass(frozen=True)
-class Loss:
-    """One value a migration could not carry into the target version."""
-
-    doc_id: str
-    where: str
-    """The annotation id that held it (an event id), or ``provenance``."""
-    field: str
-    """Dotted field name in the record's JSON, e.g. ``polarity``, ``epistemic.source``."""
-    value: str
-
-    def __str__(self) -> str:
-        where = "" if self.where == self.doc_id else f" {self.where}"
-        return f"{self.doc_id}{where}: {self.field} = {self.value!r}"
-
-
-Step = Callable[[rec.Record], tuple[rec.Record, list[Loss]]]
-
-
-@dataclass(frozen=True)
-class Migration:
-    """``source`` → ``target``: ``step`` returns the migrated record (stamped ``target``) and what it dropped."""
-
-    source: str
-    target: str
-    step: Step
-    summary: str
-    """One line for ``aces migrate --list`` and error messages: what the migration does to a record."""
+__all__ = ["MIGRATIONS", "Loss", "Migration", "Step"]
 
 
 def _registry() -> dict[tuple[str, str], Migration]:
-    from aces.versions.migrations import v1_0_0_to_1_1_0
-
     found = [*v1_0_0_to_1_1_0.MIGRATIONS]
     registry: dict[tuple[str, str], Migration] = {}
     for migration in found:

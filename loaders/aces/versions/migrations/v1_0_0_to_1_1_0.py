@@ -11,7 +11,7 @@ from __future__ import annotations
 import msgspec
 
 from aces import record as rec
-from aces.versions.migrations import Loss, Migration
+from aces.versions.migrations.base import Loss, Migration
 
 OLD, NEW = "1.0.0", "1.1.0"
 DEFAULT_POLARITY = "positive"
