@@ -251,7 +251,7 @@ class Generator:
         cut = segments[1]["start"] - 1  # the debris line sat where the title ends
         raw = text[:cut] + DEBRIS + text[cut + 1 :]
         removed_at = cut
-        return {
+        record = {
             "schema_version": self.version,
             "id": doc_id,
             "lang": "ar",
@@ -276,6 +276,23 @@ class Generator:
             "events": events,
             "stances": stances,
         }
+        if self.inv.annotation_statuses:  # since 1.2.0: sentences, a status and a licence
+            record["sentences"] = _sentences(doc_id, text, segments)
+            record["annotation_status"] = "adjudicated"
+            record["provenance"]["license"] = "unknown"
+        return record
+
+
+def _sentences(doc_id: str, text: str, segments: list[dict]) -> list[dict]:
+    """Each segment cut after every ". " in it: no mention or trigger holds a full stop, so none is cut."""
+    out: list[dict] = []
+    for seg in segments:
+        start = seg["start"]
+        while (stop := text.find(". ", start, seg["end"])) != -1:
+            out.append({"id": f"{doc_id}:s{len(out) + 1}", "start": start, "end": stop + 1})
+            start = stop + 2
+        out.append({"id": f"{doc_id}:s{len(out) + 1}", "start": start, "end": seg["end"]})
+    return out
 
 
 def raw_text(record: dict) -> str:
@@ -369,7 +386,10 @@ def line_of(record: dict) -> bytes:
     if record.get("__truncate__"):
         clean = {k: v for k, v in record.items() if k != "__truncate__"}
         data = _encoder.encode(clean)
-        return data[: len(data) // 2] + b"\n"
+        half = len(data) // 2
+        while data[half] & 0xC0 == 0x80:  # not inside a UTF-8 sequence: the line stays UTF-8, only cut short
+            half -= 1
+        return data[:half] + b"\n"
     return _encoder.encode(record) + b"\n"
 
 

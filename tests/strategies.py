@@ -19,6 +19,9 @@ What the drawn records contain, so tests built on them exercise the hard cases:
   ``event_polarities``, sometimes an explicit event polarity.
 - Stances with author or entity (mention or cluster) holders and entity, event or proposition targets, and one or
   two evidence spans.
+- Since 1.2.0: sentences tiling each segment, cut at some of the spaces between its tokens (so no mention or
+  trigger is cut; a proposition target or evidence may span two), an annotation status other than
+  ``unannotated``, and a licence from ``labels.json`` with an attribution where it asks for one.
 
 Usage::
 
@@ -154,14 +157,16 @@ def records(
     per_segment[0] = extra + per_segment[0]
 
     text, units, segments = _Text(), [], []
+    breaks: list[list[int]] = []  # per segment, the spaces between its tokens (where a sentence may end)
     for s, roles in enumerate(per_segment):
         if s:
             text.add("\n")
         seg_start = text.pos
         tokens = roles or ["word"]
+        breaks.append([])
         for t, role in enumerate(tokens):
             if t:
-                text.add(" ")
+                breaks[-1].append(text.add(" "))
             if role == "filler":
                 text.add(draw(st.sampled_from((*EMOJI, *NUMBERS, *LATIN))))
                 continue
@@ -255,7 +260,7 @@ def records(
             }
         )
 
-    return {
+    record = {
         "schema_version": version,
         "id": doc_id,
         "lang": "ar",
@@ -274,6 +279,23 @@ def records(
         "events": events,
         "stances": stances,
     }
+    if inv.annotation_statuses:  # since 1.2.0: sentences tiling each segment, a status, a licence
+        sentences: list[dict] = []
+        for seg, spaces in zip(segments, breaks, strict=True):
+            cuts = sorted(draw(st.lists(st.sampled_from(spaces), unique=True))) if spaces else []
+            start = seg["start"]
+            for space in [*cuts, seg["end"]]:
+                sentences.append({"id": f"{doc_id}:s{len(sentences) + 1}", "start": start, "end": space})
+                start = space + 1
+        record["sentences"] = sentences
+        record["annotation_status"] = draw(
+            st.sampled_from([s for s in sorted(inv.annotation_statuses) if s != "unannotated"])
+        )
+        licence = draw(st.sampled_from(sorted(inv.licenses)))
+        record["provenance"]["license"] = licence
+        if inv.licenses[licence].get("attribution") or draw(st.booleans()):
+            record["provenance"]["attribution"] = "Drawn by hypothesis (tests/strategies.py)"
+    return record
 
 
 def _ordered_pair(units: list[_Unit]) -> st.SearchStrategy[tuple[_Unit, _Unit]]:

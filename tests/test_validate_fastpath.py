@@ -20,7 +20,7 @@ from aces.validate.fast_schema import decoder
 from aces.validate.findings import Sink
 from aces.validate.level1_file import parse_line
 from aces.validate.level2_schema import check_schema
-from aces.validate.level3_refs import corpus_dir_of
+from aces.validate.level3_refs import corpus_dir_of, place_of
 from aces.validate.runner import Validation
 from strategies import records, write_corpus
 
@@ -47,7 +47,7 @@ def as_dicts(findings: list) -> list[dict]:
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(DATA)))
 def test_fast_path_verdict_equals_the_levels_on_every_fixture_line(path: Path) -> None:
     for raw in lines_of(path):
-        proved_clean = fast.clean(raw, corpus_dir_of(path)) is not None
+        proved_clean = fast.clean(raw, corpus_dir_of(path), place=place_of(path)) is not None
         assert proved_clean == (slow_findings(raw, path) == []), raw[:120]
 
 
@@ -164,7 +164,9 @@ def test_fast_path_verdict_equals_the_levels_on_random_corruptions(pair: tuple[d
         gold = write_corpus(tmp, [original])  # the raw file is the original's
         raw = json.dumps(record, ensure_ascii=False).encode() + b"\n"
         findings = slow_findings(raw, gold)
-        assert (fast.clean(raw, corpus_dir_of(gold)) is not None) == (findings == []), [f.code for f in findings]
+        assert (fast.clean(raw, corpus_dir_of(gold), place=place_of(gold)) is not None) == (findings == []), [
+            f.code for f in findings
+        ]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -172,7 +174,7 @@ def test_fast_path_verdict_equals_the_levels_on_random_corruptions(pair: tuple[d
 def test_drawn_valid_records_take_the_fast_path(record: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         gold = write_corpus(tmp, [record])
-        assert fast.clean(lines_of(gold)[0], corpus_dir_of(gold)) is not None
+        assert fast.clean(lines_of(gold)[0], corpus_dir_of(gold), place=place_of(gold)) is not None
 
 
 # -- batches: what one line of a batch gets does not depend on the other lines ------------------------------------
@@ -182,10 +184,13 @@ def test_a_batch_gives_each_line_of_a_corrupted_corpus_the_verdict_it_gets_alone
     corpus = write_synthetic(tmp_path, 300, seed=11, corrupt_rate=0.25)
     raws = [raw for path in corpus.files for raw in lines_of(path)]
     corpus_dir = corpus_dir_of(corpus.files[0])
-    alone = [fast.clean(raw, corpus_dir) is not None for raw in raws]
+    place = place_of(corpus.files[0])
+    alone = [fast.clean(raw, corpus_dir, place=place) is not None for raw in raws]
     assert 0 < sum(alone) < len(raws)
     for size in (7, fast.BATCH_LINES, len(raws)):
-        batched = [v for i in range(0, len(raws), size) for v in fast.clean_batch(raws[i : i + size], corpus_dir)]
+        batched = [
+            v for i in range(0, len(raws), size) for v in fast.clean_batch(raws[i : i + size], corpus_dir, place=place)
+        ]
         assert [v is not None for v in batched] == alone
 
 
@@ -194,7 +199,7 @@ def test_fixture_lines_keep_their_verdict_among_clean_lines(path: Path, tmp_path
     clean_lines = lines_of(write_synthetic(tmp_path, 6, seed=3).files[0])
     fixture = lines_of(path)
     mixed = [line for pair in zip(clean_lines, fixture, strict=False) for line in pair] + fixture[len(clean_lines) :]
-    verdicts = fast.clean_batch(mixed, corpus_dir_of(path))
+    verdicts = fast.clean_batch(mixed, corpus_dir_of(path), place=place_of(path))
     for raw, verdict in zip(mixed, verdicts, strict=True):
         if raw in fixture:
             assert (verdict is not None) == (slow_findings(raw, path) == []), raw[:120]
@@ -206,7 +211,7 @@ def test_a_batch_of_random_corruptions_gets_the_levels_verdict_line_by_line(pair
     with tempfile.TemporaryDirectory() as tmp:
         gold = write_corpus(tmp, [original for original, _ in pairs])
         raws = [json.dumps(record, ensure_ascii=False).encode() + b"\n" for _, record in pairs]
-        verdicts = fast.clean_batch(raws, corpus_dir_of(gold))
+        verdicts = fast.clean_batch(raws, corpus_dir_of(gold), place=place_of(gold))
         expected = [slow_findings(raw, gold) == [] for raw in raws]
         assert [v is not None for v in verdicts] == expected
 
@@ -301,11 +306,11 @@ def test_a_stored_text_of_the_wrong_length_does_not_shift_the_next_records_compa
     broken = json.loads(lines[0])
     broken["entities"][0]["text"] += "ـ"  # one character longer than its span
     raws = [json.dumps(broken, ensure_ascii=False).encode() + b"\n", *lines[1:]]
-    verdicts = fast.clean_batch(raws, corpus_dir_of(corpus.files[0]))
+    verdicts = fast.clean_batch(raws, corpus_dir_of(corpus.files[0]), place=place_of(corpus.files[0]))
     assert [v is not None for v in verdicts] == [False, True, True, True]
     # and a later record whose stored text differs by one character of the same length is still caught
     later = json.loads(lines[3])
     later["entities"][0]["text"] = "x" + later["entities"][0]["text"][1:]
     raws[3] = json.dumps(later, ensure_ascii=False).encode() + b"\n"
-    verdicts = fast.clean_batch(raws, corpus_dir_of(corpus.files[0]))
+    verdicts = fast.clean_batch(raws, corpus_dir_of(corpus.files[0]), place=place_of(corpus.files[0]))
     assert [v is not None for v in verdicts] == [False, True, True, False]

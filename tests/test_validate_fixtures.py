@@ -44,7 +44,7 @@ def test_every_check_has_a_level_severity_meaning_and_fix() -> None:
 
 @pytest.mark.parametrize("code", sorted(CHECKS))
 def test_invalid_fixture_triggers_exactly_its_code(code: str) -> None:
-    matches = sorted(INVALID.glob(f"{code}*.jsonl"))
+    matches = sorted(INVALID.rglob(f"{code}*.jsonl"))  # (placement codes sit in invalid/gold/, invalid/queue/)
     assert [m.name for m in matches] == [f"{code}.jsonl"]
     exit_code, findings, _ = run_json(matches[0])
     codes = {f["code"] for f in findings}
@@ -57,7 +57,7 @@ def test_invalid_fixture_triggers_exactly_its_code(code: str) -> None:
 
 
 def test_no_stale_invalid_fixture() -> None:
-    assert {p.stem for p in INVALID.glob("*.jsonl")} == set(CHECKS)
+    assert sorted(p.stem for p in INVALID.rglob("*.jsonl")) == sorted(CHECKS)
 
 
 def test_valid_fixtures_pass_with_no_finding() -> None:
@@ -65,7 +65,7 @@ def test_valid_fixtures_pass_with_no_finding() -> None:
     assert findings == []
     assert exit_code == 0
     assert stderr.startswith("PASSED")
-    assert "checked 4 records in 3 files" in stderr
+    assert "checked 5 records in 4 files" in stderr
 
 
 def test_committed_fixtures_are_what_the_generator_writes(tmp_path: Path) -> None:

@@ -33,6 +33,14 @@ class Segment(msgspec.Struct, frozen=True):
     end: int
 
 
+class Sentence(msgspec.Struct, frozen=True):
+    """Since 1.2.0: one sentence of the text (the UD ``sent_id`` where the source has one)."""
+
+    id: str
+    start: int
+    end: int
+
+
 class Mention(msgspec.Struct, frozen=True):
     id: str
     start: int
@@ -110,6 +118,15 @@ class Removal(msgspec.Struct, frozen=True):
     reason: str
 
 
+class SourceFile(msgspec.Struct, frozen=True):
+    """Since 1.2.0: the larger file a raw file was cut from (lines ``first_line``..``last_line`` of it)."""
+
+    name: str
+    sha256: str
+    first_line: int
+    last_line: int
+
+
 class Provenance(msgspec.Struct, frozen=True):
     source: str
     raw_path: str
@@ -118,6 +135,12 @@ class Provenance(msgspec.Struct, frozen=True):
     removed: tuple[Removal, ...]
     corpus_version: str | msgspec.UnsetType = msgspec.UNSET
     """Since 1.1.0: the corpus release (``corpus/VERSION``) this copy of the record belongs to."""
+    license: str | msgspec.UnsetType = msgspec.UNSET
+    """Since 1.2.0 (required there): an SPDX id or ``unknown``, one of labels.json ``licenses``."""
+    attribution: str | msgspec.UnsetType = msgspec.UNSET
+    """Since 1.2.0: the credit the licence asks for."""
+    source_file: SourceFile | msgspec.UnsetType = msgspec.UNSET
+    """Since 1.2.0: the file the raw file was cut from, when it is part of a larger one."""
 
 
 class Record(msgspec.Struct, frozen=True):
@@ -132,6 +155,10 @@ class Record(msgspec.Struct, frozen=True):
     clusters: tuple[Cluster, ...] = ()
     events: tuple[Event, ...] = ()
     stances: tuple[Stance, ...] = ()
+    sentences: tuple[Sentence, ...] | msgspec.UnsetType = msgspec.UNSET
+    """Since 1.2.0 (required there). Fields a version adds come last, so positional construction keeps working."""
+    annotation_status: str | msgspec.UnsetType = msgspec.UNSET
+    """Since 1.2.0: labels.json ``annotation_statuses`` (unannotated, one-pass, reviewed, adjudicated)."""
 
 
 _decoder = msgspec.json.Decoder(Record)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema_rs
 
-CURRENT_VERSION = "1.1.0"
+CURRENT_VERSION = "1.2.0"
 
 
 def schema_root() -> Path:
@@ -46,6 +46,12 @@ class Labels:
     """Event polarity values (since 1.1.0; empty before: no event carries a polarity)."""
     epistemic_source: dict[str, str] = field(default_factory=dict)
     """Status → ``required`` / ``optional`` / ``forbidden``: whether an event of that status names a source."""
+    annotation_statuses: dict[str, str] = field(default_factory=dict)
+    """How far a document's annotation has come (since 1.2.0; empty before: records carry no status)."""
+    licenses: dict[str, dict] = field(default_factory=dict)
+    """Licence id → name, url, whether it asks for attribution, allows redistribution and commercial use (1.2.0)."""
+    sentence_bound: frozenset[str] = frozenset()
+    """Layers whose spans must lie inside one sentence (``mentions``, ``triggers``; since 1.2.0)."""
 
     def roles(self, event_type: str) -> dict[str, list[str]]:
         """Role → admitted entity types (``event_ref_type`` admits an event) for one event type."""
@@ -80,6 +86,9 @@ def labels(version: str = CURRENT_VERSION) -> Labels:
         proclitics_max=data["proclitics"]["max_length"],
         event_polarities=data.get("event_polarities", {}),
         epistemic_source=data.get("epistemic_source") or _source_rule_1_0(data["epistemic_statuses"]),
+        annotation_statuses=data.get("annotation_statuses", {}),
+        licenses=data.get("licenses", {}),
+        sentence_bound=frozenset(data.get("sentence_bound", {})),
     )
 
 

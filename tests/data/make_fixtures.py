@@ -27,9 +27,17 @@ VERSION = "1.0.0"
 class Doc:
     """A record under construction: text from typed segments, annotations placed by searching the text."""
 
-    def __init__(self, doc_id: str, segments: list[tuple[str, str]], split: str = "train") -> None:
+    def __init__(
+        self, doc_id: str, segments: list[tuple[str, str]], split: str = "train", version: str = VERSION
+    ) -> None:
         self.id = doc_id
         self.split = split
+        self.version = version
+        # Since 1.2.0: sentences (default: one per segment), a status and a licence.
+        self.sentences: list[tuple[int, int]] | None = None
+        self.status: str | None = "adjudicated"
+        self.license = "unknown"
+        self.attribution: str | None = None
         self.text = "\n".join(body for _, body in segments)
         self.segments: list[dict] = []
         pos = 0
@@ -109,9 +117,33 @@ class Doc:
     def raw_bytes(self) -> bytes:
         return self.raw.encode("utf-8")
 
+    def cut_sentences(self, *after: str) -> None:
+        """Sentences: each segment cut at the space that follows each of ``after`` (found in the text)."""
+        cuts = sorted(self.text.index(a) + len(a) for a in after)
+        spans = []
+        for seg in self.segments:
+            start = seg["start"]
+            for cut in (c for c in cuts if seg["start"] < c < seg["end"]):
+                spans.append((start, cut))
+                start = cut + 1
+            spans.append((start, seg["end"]))
+        self.sentences = spans
+
     def record(self) -> dict:
+        out = self._record()
+        if self.version != "1.0.0" and self.version != "1.1.0":
+            spans = self.sentences or [(s["start"], s["end"]) for s in self.segments]
+            out["sentences"] = [{"id": f"{self.id}:s{n}", "start": a, "end": b} for n, (a, b) in enumerate(spans, 1)]
+            if self.status is not None:
+                out["annotation_status"] = self.status
+            out["provenance"]["license"] = self.license
+            if self.attribution is not None:
+                out["provenance"]["attribution"] = self.attribution
+        return out
+
+    def _record(self) -> dict:
         return {
-            "schema_version": VERSION,
+            "schema_version": self.version,
             "id": self.id,
             "lang": "ar",
             "split": self.split,
@@ -274,10 +306,53 @@ def ingested() -> Doc:
     return d
 
 
+def newswire_sentences() -> Doc:
+    """Schema 1.2.0: a dateline and a byline segment, two sentences in one paragraph (a stance's evidence spans
+    both), the treebank's spelling (فى, الامن), and a licence that asks for attribution."""
+    d = Doc(
+        "valid-sentences",
+        [
+            ("title", "اشتباكات فى غزة"),
+            ("dateline", "غزة اول مايو"),
+            ("byline", "محمد صلاح"),
+            (
+                "paragraph",
+                "قالت مصادر فلسطينية ان الامن اعتقل خمسة اشخاص . واكد شهود عيان ان الاشتباكات استمرت ساعتين .",
+            ),
+        ],
+        version="1.2.0",
+    )
+    d.cut_sentences("خمسة اشخاص .")
+    gaza = d.mention("غزة", "GPE")
+    gaza2 = d.mention("غزة", "GPE", after="\n")
+    d.cluster("غزة", gaza, gaza2)
+    d.singleton("محمد صلاح", "PER")
+    sources = d.singleton("مصادر فلسطينية", "PER", "NOM")
+    security = d.singleton("الامن", "ORG", "NOM")
+    people = d.singleton("خمسة اشخاص", "PER", "NOM")
+    witnesses = d.singleton("شهود عيان", "PER", "NOM")
+    d.event("Conflict.Attack", "اشتباكات", [("Place", gaza)])
+    arrest = d.event(
+        "Justice.Arrest-Jail", "اعتقل", [("Agent", security), ("Person", people)], status="claimed", source=sources
+    )
+    d.event("Contact.Statement", "قالت", [("Speaker", sources), ("Content", arrest)])
+    d.stance(
+        {"kind": "entity", "ref": witnesses},
+        {"kind": "event", "ref": arrest},
+        "NEUTRAL",
+        [d.span("قالت مصادر فلسطينية"), d.span("واكد شهود عيان")],
+    )
+    d.status = "adjudicated"
+    d.license = "CC-BY-NC-SA-3.0"
+    d.attribution = "ACES validator fixture (synthetic text in the style of the PADT newswire)"
+    return d
+
+
 VALID: dict[str, list[Callable[[], Doc]]] = {
     "spans.jsonl": [emoji_and_clitics, nested_mentions],
     "events_stances.jsonl": [events_and_stances],
     "ingested.jsonl": [ingested],
+    "sentences.jsonl": [newswire_sentences],
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -288,10 +363,10 @@ TITLE = "هجوم على وزارة الخارجية في كابول"
 BODY = "قال المتحدث باسم طالبان بلال كريمي إن الحركة قتلت 3 عناصر من تنظيم داعش بولاية بلخ الإثنين."
 
 
-def base(doc_id: str, extra: str | None = None, split: str = "train", body: str = BODY) -> Doc:
+def base(doc_id: str, extra: str | None = None, split: str = "train", body: str = BODY, version: str = VERSION) -> Doc:
     """A valid record (ids m1..m10, c1..c8, e1..e3, st1..st3); ``extra`` adds an unannotated paragraph."""
     segments = [("title", TITLE), ("paragraph", body)] + ([("paragraph", extra)] if extra else [])
-    d = Doc(doc_id, segments, split)
+    d = Doc(doc_id, segments, split, version)
     ministry = d.singleton("وزارة الخارجية", "ORG")  # m1 c1
     kabul = d.singleton("كابول", "GPE")  # m2 c2
     spokesman = d.mention("المتحدث باسم طالبان", "PER", "NOM")  # m3
@@ -354,7 +429,9 @@ def _extra_mention(d: Doc, needle: str, etype: str, new_cluster: bool, mid: str 
 
 
 def fixtures() -> dict[str, Fixture]:
-    """Code → fixture. Each must trigger exactly its code and no other error code."""
+    """Code → fixture. Each must trigger exactly its code and no other error code. A code that needs its file in a
+    corpus folder is keyed ``<folder>/<code>`` and written to ``invalid/<folder>/<code>.jsonl`` (level 5 holds
+    ``gold/`` and ``queue/`` files to their own rules; ``corpus_dir_of`` finds ``invalid/raw/`` from there)."""
     fx: dict[str, Fixture] = {}
 
     def doc(code: str, extra: str | None = None, split: str = "train") -> Doc:
@@ -474,6 +551,36 @@ def fixtures() -> dict[str, Fixture]:
         "duplicate-argument", lambda r: _ann(r, "events", 1)["arguments"].append(_ann(r, "events", 1)["arguments"][1])
     )
 
+    # Schema 1.2.0: sentences, status, licence (level 3), sentences and spans (level 4), placement (level 5)
+    def v12(code: str) -> Doc:
+        d = base(f"fx-{code.split('/')[-1]}", version="1.2.0")
+        d.cut_sentences("طالبان بلال كريمي إن الحركة قتلت 3 عناصر")  # (a proposition target may span two)
+        return d
+
+    def v12_one(code: str, change: Callable[[Doc], object]) -> None:
+        d = v12(code)
+        change(d)
+        fx[code] = _one(d)
+
+    def crossing(r: dict) -> None:
+        title, body = r["segments"][0], r["segments"][1]
+        r["sentences"].append({"id": f"{r['id']}:s9", "start": title["end"] - 3, "end": body["start"] + 3})
+
+    fx["sentence-outside-segment"] = _one(v12("sentence-outside-segment"), crossing)
+    fx["sentence-tiling"] = _one(
+        v12("sentence-tiling"), lambda r: _ann(r, "sentences", 3).update(end=_ann(r, "sentences", 3)["end"] - 1)
+    )
+    v12_one("span-crosses-sentence", lambda d: d.cut_sentences("بلال"))
+    v12_one("unknown-annotation-status", lambda d: setattr(d, "status", "draft"))
+    v12_one("status-contradicts-annotations", lambda d: setattr(d, "status", "unannotated"))
+    v12_one("unknown-license", lambda d: setattr(d, "license", "CC-BY-4.0-ish"))
+    v12_one("attribution-missing", lambda d: setattr(d, "license", "CC-BY-NC-SA-3.0"))
+    waiting = Doc("fx-gold-unannotated", [("title", TITLE), ("paragraph", BODY)], version="1.2.0")
+    waiting.status = "unannotated"
+    fx["gold/gold-unannotated"] = _one(waiting)
+    fx["queue/queue-annotated"] = _one(v12("queue-annotated"))
+    v12_one("gold/annotation-status-missing", lambda d: setattr(d, "status", None))
+
     # Level 5
     for code, split in (("text-in-two-splits", "test"), ("duplicate-text", "train")):
         first = doc(code)
@@ -503,7 +610,7 @@ def generate(root: Path = HERE) -> list[Path]:
         for d in docs:
             _write(root / "valid" / "raw" / f"{d.id}.txt", d.raw_bytes(), written)
     table = fixtures()
-    missing = set(CHECKS) - set(table)
+    missing = set(CHECKS) - {name.split("/")[-1] for name in table}
     if missing:
         raise SystemExit(f"no fixture for: {', '.join(sorted(missing))}")
     for code, (lines, docs) in sorted(table.items()):

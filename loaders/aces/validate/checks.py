@@ -18,7 +18,8 @@ LEVELS: dict[int, str] = {
     2: "Schema: the record matches the JSON Schema of the version it is stamped with.",
     3: "References and content: offsets, span texts, ids, references, labels, roles, clusters, provenance.",
     4: "Guidelines: span boundaries (proclitics, words, punctuation), nesting, duplicates (corpus/GUIDELINES.md).",
-    5: "Corpus: no text in two splits, no duplicate documents, no personal data left in the text.",
+    5: "Corpus: no text in two splits, no duplicate documents, gold annotated and the queue not, no personal data "
+    "left in the text.",
 }
 
 
@@ -93,6 +94,24 @@ _ALL: tuple[Check, ...] = (
        "Segments partition the text; fix the offsets so they do not overlap."),
     _c("unknown-segment-type", 3, ERROR, "A segment type is not in labels.json `segment_types`.",
        "Use one of the segment types of the record's schema version (title, lead, heading, paragraph in 1.0.0)."),
+    _c("sentence-outside-segment", 3, ERROR, "A sentence (schema 1.2.0) is not inside one segment.",
+       "A sentence never crosses a line or paragraph break; split it at the break or fix its offsets."),
+    _c("sentence-tiling", 3, ERROR, "The sentences of a segment do not cover it: out of order or overlapping, "
+       "starting or ending on whitespace, a segment with none, or non-whitespace text in no sentence.",
+       "Within each segment the first sentence starts at the segment start, the last ends at its end, and only "
+       "whitespace lies between two; re-derive the sentences (UD sent_ids for a treebank document, "
+       "`aces migrate` for an upgraded one) or fix the offsets the message names."),
+    _c("unknown-annotation-status", 3, ERROR, "`annotation_status` is not in labels.json `annotation_statuses`.",
+       "Use unannotated, one-pass, reviewed or adjudicated (schema 1.2.0)."),
+    _c("status-contradicts-annotations", 3, ERROR, "`annotation_status` is unannotated but the record has "
+       "mentions, events or stances.",
+       "Set the status to how the annotations were made (one-pass, reviewed, adjudicated)."),
+    _c("unknown-license", 3, ERROR, "`provenance.license` is not in labels.json `licenses`.",
+       "Use the SPDX id of the text's licence as listed in labels.json (or `unknown`); a new licence is a new "
+       "schema version."),
+    _c("attribution-missing", 3, ERROR, "The document's licence requires attribution but `provenance.attribution` "
+       "is absent.",
+       "Add the credit the licence asks for (authors, title, source) as `provenance.attribution`."),
     _c("id-wrong-prefix", 3, ERROR, "An annotation id does not start with '<document id>:'.",
        "Prefix the local id with the record's own id (e.g. 'aces-000-9f1bd322:m3') and update references to it."),
     _c("duplicate-id", 3, ERROR, "An id (document or annotation) is used twice in the files checked.",
@@ -155,6 +174,9 @@ _ALL: tuple[Check, ...] = (
        "Start the span at the word start, or just after the proclitics (labels.json `proclitics`, GUIDELINES 1.2)."),
     _c("span-crosses-segment", 4, WARNING, "A span is not inside one segment (it crosses a line or paragraph break).",
        "Mentions, triggers and evidence lie inside one segment; split the span or check its offsets."),
+    _c("span-crosses-sentence", 4, ERROR, "A mention or trigger is not inside one sentence (schema 1.2.0).",
+       "Entities are named and events triggered within a sentence (labels.json `sentence_bound`); fix the span's "
+       "offsets, or the sentence boundary if the splitter cut a name (stance evidence may cross sentences)."),
     _c("duplicate-mention", 4, ERROR, "Two mentions with the same start, end and type.",
        "Delete one (the message names both) and point its references at the other."),
     _c("mention-type-conflict", 4, WARNING, "Two mentions cover the same span with different types.",
@@ -170,6 +192,15 @@ _ALL: tuple[Check, ...] = (
        "Keep one copy: a text in train and test leaks the test set; delete the duplicate document."),
     _c("duplicate-text", 5, WARNING, "The same document text (after whitespace normalisation) occurs twice in a split.",
        "Delete the duplicate document unless the repetition is intended."),
+    _c("gold-unannotated", 5, ERROR, "A record under gold/ has no mention, event or stance, or is marked "
+       "unannotated.",
+       "Gold holds annotated documents only: keep a document that waits for annotation in corpus/queue/ and move "
+       "it to gold/ when it is annotated."),
+    _c("queue-annotated", 5, WARNING, "A record under queue/ has annotations or a status other than unannotated.",
+       "Move the annotated document to corpus/gold/ (and out of queue/) in its own commit."),
+    _c("annotation-status-missing", 5, WARNING, "A gold record of schema 1.2.0 or later has no "
+       "`annotation_status`.",
+       "Record how the document was annotated: one-pass, reviewed or adjudicated."),
     _c("pii-ip-address", 5, ERROR, "`text` contains an IPv4 address.",
        "Remove it at ingest (a debris rule, then re-ingest) so offsets stay mapped; never edit clean text by hand."),
     _c("pii-email", 5, ERROR, "`text` contains an e-mail address.",

@@ -55,7 +55,7 @@ class Clean:
 ANN_ID = "ann_id"
 ANN_ID_PLACES = frozenset(
     {
-        *("segment.id", "mention.id", "cluster.id", "event.id", "stance.id"),
+        *("segment.id", "sentence.id", "mention.id", "cluster.id", "event.id", "stance.id"),
         *("cluster.mentions[]", "argument.ref", "epistemic.source"),
         *("holder_entity.ref", "target_entity.ref", "target_event.ref"),
     }
@@ -90,12 +90,15 @@ def available() -> bool:
     return _fast_decoder() is not None
 
 
-def clean(raw: bytes, corpus_dir: Path | None) -> Clean | None:
-    """``Clean`` if levels 1–5 report nothing for this line (corpus-wide uniqueness aside), else None."""
-    return clean_batch([raw], corpus_dir)[0]
+def clean(raw: bytes, corpus_dir: Path | None, *, place: str | None = None) -> Clean | None:
+    """``Clean`` if levels 1–5 report nothing for this line (corpus-wide uniqueness aside), else None. ``place``:
+    ``gold`` or ``queue`` for a line of a corpus's folder (``level3_refs.place_of``), whose rules level 5 applies."""
+    return clean_batch([raw], corpus_dir, place=place)[0]
 
 
-def clean_batch(raws: Sequence[bytes], corpus_dir: Path | None, digests: bool = False) -> list[Clean | None]:
+def clean_batch(
+    raws: Sequence[bytes], corpus_dir: Path | None, digests: bool = False, *, place: str | None = None
+) -> list[Clean | None]:
     """``clean`` of every line, one verdict per line: each line's verdict is the one it gets alone. With
     ``digests``, each ``Clean`` carries its text's digest for the corpus-wide duplicate search.
 
@@ -116,7 +119,7 @@ def clean_batch(raws: Sequence[bytes], corpus_dir: Path | None, digests: bool = 
         except _DECODE_ERRORS:
             continue
         version = kind(rec)  # the schema version is the Struct's tag
-        found = check_record(rec, inventory(version), id_patterns.get(version))
+        found = check_record(rec, inventory(version), id_patterns.get(version), place)
         # The raw file now, while the record is in the cache (and the record is freed here, not a batch later).
         if found is not None and (corpus_dir is None or provenance_ok(rec, corpus_dir)):
             found.index = index

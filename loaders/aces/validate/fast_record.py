@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter, lt
@@ -20,6 +21,7 @@ import msgspec
 import numpy as np
 
 from aces.schema import labels
+from aces.validate.level3_refs import UNANNOTATED
 
 
 class Inventory:
@@ -40,6 +42,11 @@ class Inventory:
         self.proclitics = inv.proclitics
         self.proclitics_max = inv.proclitics_max
         self.proclitic_code_points = np.array(sorted(map(ord, inv.proclitics)), dtype=np.uint32)
+        self.statuses_of_documents = frozenset(inv.annotation_statuses)  # empty before 1.2.0: no status field
+        self.licenses = frozenset(inv.licenses)
+        self.attributed = frozenset(name for name, terms in inv.licenses.items() if terms.get("attribution"))
+        self.mentions_in_sentence = "mentions" in inv.sentence_bound
+        self.triggers_in_sentence = "triggers" in inv.sentence_bound
 
 
 @cache
@@ -81,16 +88,24 @@ _START, _END, _TEXT, _ID, _TYPE = (attrgetter(a) for a in ("start", "end", "text
 _TRIGGER, _MENTIONS, _EVIDENCE = attrgetter("trigger"), attrgetter("mentions"), attrgetter("evidence")
 
 
-def check_record(rec: Any, inv: Inventory, id_pattern: re.Pattern[str] | None) -> Pending | None:
-    """Levels 3 and 4 on one decoded record, except what looks at characters around spans (``_per_batch``)."""
+def check_record(
+    rec: Any, inv: Inventory, id_pattern: re.Pattern[str] | None, place: str | None = None
+) -> Pending | None:
+    """Levels 3 and 4 on one decoded record, except what looks at characters around spans (``_per_batch``), and
+    level 5's placement rule (``place``: ``gold``, ``queue`` or None, see ``level3_refs.place_of``)."""
     text: str = rec.text
     n = len(text)
+    if not placement_ok(rec, inv, place) or not status_and_license_ok(rec, inv):
+        return None
     # -- level 3: ids, unique in the record, of the schema's form, starting with "<doc id>:"
     entities, clusters_, events_, stances, segments = rec.entities, rec.clusters, rec.events, rec.stances, rec.segments
     mention_ids = list(map(_ID, entities))
     cluster_ids = list(map(_ID, clusters_))
     event_ids = list(map(_ID, events_))
-    ann_ids = list(map(_ID, segments)) + mention_ids + cluster_ids + event_ids + list(map(_ID, stances))
+    sentences = getattr(rec, "sentences", msgspec.UNSET)
+    sentences = () if sentences is msgspec.UNSET else sentences
+    ann_ids = list(map(_ID, segments)) + list(map(_ID, sentences))
+    ann_ids += mention_ids + cluster_ids + event_ids + list(map(_ID, stances))
     if len(set(ann_ids)) != len(ann_ids):
         return None
     joined = "\n".join(ann_ids)
@@ -112,6 +127,8 @@ def check_record(rec: Any, inv: Inventory, id_pattern: re.Pattern[str] | None) -
         if not start < end <= n or start < prev_end:
             return None
         prev_end = end
+    if sentences and not sentences_tile(text, sentences, seg_starts, seg_ends):
+        return None
 
     # -- level 3: every span inside the text and equal to its stored text
     spans: list = list(entities)
@@ -125,6 +142,16 @@ def check_record(rec: Any, inv: Inventory, id_pattern: re.Pattern[str] | None) -
     pieces = list(map(_TEXT, spans))
     if spans and (max(ends) > n or not all(map(lt, starts, ends))):
         return None  # (stored texts are compared in _per_batch)
+    if sentences and (inv.mentions_in_sentence or inv.triggers_in_sentence):
+        bound = list(entities) if inv.mentions_in_sentence else []
+        if inv.triggers_in_sentence:
+            bound += map(_TRIGGER, events_)
+        sent_starts = list(map(_START, sentences))
+        sent_ends = list(map(_END, sentences))
+        for span in bound:
+            i = bisect_right(sent_starts, span.start) - 1
+            if i < 0 or span.end > sent_ends[i]:
+                return None
 
     # -- level 3: mention labels, clusters (each mention in exactly one, of its type)
     entity_types = inv.entity_types
@@ -188,6 +215,55 @@ def check_record(rec: Any, inv: Inventory, id_pattern: re.Pattern[str] | None) -
         if target_kind == "event" and target.ref not in events:
             return None
     return Pending(text, rec.id, rec.split, inv, ann_ids, starts, ends, pieces, len(entities), seg_starts, seg_ends)
+
+
+def sentences_tile(text: str, sentences: Any, seg_starts: list[int], seg_ends: list[int]) -> bool:
+    """Level 3's ``check_sentences`` finds nothing: sentences in order inside the text, each inside one segment,
+    no whitespace at an edge, and only whitespace of every segment outside them (segments already in order)."""
+    n = len(text)
+    covered = list(seg_starts)  # per segment: where its text is covered up to
+    prev_end = -1
+    for sent in sentences:
+        start, end = sent.start, sent.end
+        if not start < end <= n or start < prev_end:
+            return False
+        i = bisect_right(seg_starts, start) - 1
+        if i < 0 or end > seg_ends[i] or text[start].isspace() or text[end - 1].isspace():
+            return False
+        if start > covered[i] and not text[covered[i] : start].isspace():
+            return False
+        covered[i] = prev_end = end
+    return all(pos >= end or text[pos:end].isspace() for pos, end in zip(covered, seg_ends, strict=True))
+
+
+def placement_ok(rec: Any, inv: Inventory, place: str | None) -> bool:
+    """Level 5's ``check_placement`` finds nothing: queued records unannotated, gold ones annotated (and, since
+    1.2.0, with a status)."""
+    if place is None:
+        return True
+    annotated = bool(rec.entities or rec.events or rec.stances)
+    status = getattr(rec, "annotation_status", msgspec.UNSET)
+    if place == "queue":
+        return not annotated and status in (msgspec.UNSET, UNANNOTATED)
+    if not annotated or status == UNANNOTATED:
+        return False
+    return status is not msgspec.UNSET or not inv.statuses_of_documents
+
+
+def status_and_license_ok(rec: Any, inv: Inventory) -> bool:
+    """Level 3's ``check_status_and_license`` finds nothing."""
+    status = getattr(rec, "annotation_status", msgspec.UNSET)
+    if status is not msgspec.UNSET and status not in inv.statuses_of_documents:
+        return False
+    if status == UNANNOTATED and (rec.entities or rec.events or rec.stances):
+        return False
+    prov = rec.provenance
+    licence = getattr(prov, "license", msgspec.UNSET)
+    if licence is msgspec.UNSET:
+        return True
+    if licence not in inv.licenses:
+        return False
+    return licence not in inv.attributed or getattr(prov, "attribution", msgspec.UNSET) is not msgspec.UNSET
 
 
 _READ_AT_ONCE = 1 << 20

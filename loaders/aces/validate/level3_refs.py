@@ -1,13 +1,16 @@
 """Level 3, references and content: what a JSON Schema cannot say about a record.
 
-Offsets and stored span texts, segment order, id prefixes and corpus-wide uniqueness, references that resolve to
-the right kind of annotation, labels and roles from ``labels.json`` of the record's own version, clusters, and
-provenance against the raw file. Runs only on records that passed level 2, so the shape is trusted here.
+Offsets and stored span texts, segment order, sentences tiling each segment (schema 1.2.0), id prefixes and
+corpus-wide uniqueness, references that resolve to the right kind of annotation, labels and roles from
+``labels.json`` of the record's own version, clusters, provenance against the raw file, the annotation status and
+the licence (1.2.0). Runs only on records that passed level 2, so the shape is trusted here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+from bisect import bisect_right
 from functools import cache
 from pathlib import Path
 
@@ -76,10 +79,29 @@ def _all_roles(version: str) -> frozenset[str]:
     return frozenset(role for etype in inventory.event_types for role in inventory.roles(etype))
 
 
+CORPUS_FOLDERS = ("gold", "queue")
+"""The folders of a corpus that hold records: ``gold/`` (annotated) and ``queue/`` (waiting for annotation)."""
+UNANNOTATED = "unannotated"
+"""The ``annotation_status`` of a document no layer of which is annotated yet (labels.json, schema 1.2.0)."""
+
+
 def corpus_dir_of(path: Path) -> Path:
-    """The parent of the ``gold/`` directory holding ``path``, or the file's own directory."""
+    """The parent of the ``gold/`` or ``queue/`` directory holding ``path``, or the file's own directory."""
     parent = path.parent
-    return parent.parent if parent.name == "gold" else parent
+    return parent.parent if parent.name in CORPUS_FOLDERS else parent
+
+
+def place_of(path: str | Path) -> str | None:
+    """``gold`` or ``queue`` for a file of a corpus's ``gold/`` or ``queue/`` folder, else None: level 5 holds gold
+    records to be annotated (with a status, since 1.2.0) and queued ones to wait unannotated; a JSONL file
+    anywhere else (an export, a pass, a fixture) is held to neither."""
+    name = Path(path).parent.name
+    return name if name in CORPUS_FOLDERS else None
+
+
+def is_annotated(record: dict) -> bool:
+    """The record has a mention, an event or a stance."""
+    return any(record.get(key) for key in ("entities", "events", "stances"))
 
 
 def _a(noun: str) -> str:
@@ -115,7 +137,7 @@ class _Doc:
     def index_ids(self, ids: IdIndex | None) -> None:
         prefix = self.doc_id + ":"
         for kind, key in COLLECTIONS:
-            for item in self.record[key]:
+            for item in self.record.get(key) or ():  # (sentences: since schema 1.2.0)
                 aid = item["id"]
                 if not aid.startswith(prefix):
                     self.sink.add(
@@ -217,6 +239,88 @@ class _Doc:
                     )
             if ok:
                 prev = seg
+
+    # -- schema 1.2.0: sentences tile each segment ------------------------------------------------------------------
+    def check_sentences(self) -> None:
+        """Each sentence lies inside one segment; within a segment, sentences come in order without overlap, do not
+        start or end on whitespace, and leave only whitespace uncovered. Skipped when the segments are out of order
+        (``check_segments`` reports that)."""
+        sentences = self.record.get("sentences")
+        segments = [(seg["id"], *offsets(seg)) for seg in self.record["segments"]]
+        if sentences is None or any(s >= e or e > len(self.text) for _, s, e in segments):
+            return
+        if any(a[2] > b[1] for a, b in itertools.pairwise(segments)):
+            return
+        seg_starts = [s for _, s, _ in segments]
+        text = self.text
+        placed: dict[int, list[tuple[int, int]]] = {}
+        prev: tuple[str, int] | None = None
+        for sent in sentences:
+            sid, start, end = sent["id"], *offsets(sent)
+            if not self.check_offsets(start, end, sid, "sentence"):
+                continue
+            i = bisect_right(seg_starts, start) - 1
+            if i < 0 or end > segments[i][2]:
+                self.sink.add(
+                    "sentence-outside-segment",
+                    f"sentence [{start}, {end}) is not inside one segment; a sentence never crosses a line or "
+                    "paragraph break: split it there or fix its offsets",
+                    ann_id=sid,
+                )
+                continue
+            if text[start].isspace() or text[end - 1].isspace():
+                self.sink.add(
+                    "sentence-tiling",
+                    f"sentence [{start}, {end}) starts or ends on whitespace; trim it to its first and last visible "
+                    "character",
+                    ann_id=sid,
+                )
+            if prev is not None and start < prev[1]:
+                self.sink.add(
+                    "sentence-tiling",
+                    f"sentence [{start}, {end}) starts before {prev[0]} ends at {prev[1]}; list the sentences in text "
+                    "order, without overlap",
+                    ann_id=sid,
+                )
+            placed.setdefault(i, []).append((start, end))
+            prev = (sid, end)
+        for i, (seg_id, seg_start, seg_end) in enumerate(segments):
+            pos, gaps = seg_start, []
+            for start, end in sorted(placed.get(i, ())):
+                gaps.append((pos, start))
+                pos = max(pos, end)
+            gaps.append((pos, seg_end))
+            bare = next(((a, b) for a, b in gaps if a < b and text[a:b].strip()), None)
+            if bare is not None:
+                a, b = bare
+                shown = text[a:b] if b - a <= 40 else text[a : a + 37] + "…"
+                self.sink.add(
+                    "sentence-tiling",
+                    f"text [{a}, {b}) of segment {seg_id} ({shown!r}) is in no sentence; the sentences of a segment "
+                    "cover all of its text but the whitespace between them",
+                    ann_id=seg_id,
+                )
+
+    # -- schema 1.2.0: annotation status, licence --------------------------------------------------------------
+    def check_status_and_license(self) -> None:
+        status = self.record.get("annotation_status")
+        if status is not None:
+            self._known("unknown-annotation-status", status, self.labels.annotation_statuses, None, "status")
+            if status == UNANNOTATED and is_annotated(self.record):
+                self.sink.add(
+                    "status-contradicts-annotations",
+                    f"annotation_status is {UNANNOTATED!r} but the record has annotations; set it to how they were "
+                    f"made ({', '.join(s for s in self.labels.annotation_statuses if s != UNANNOTATED)})",
+                )
+        prov = self.record["provenance"]
+        licence = prov.get("license")
+        if licence is not None and self._known("unknown-license", licence, self.labels.licenses, None, "licence"):
+            if self.labels.licenses[licence].get("attribution") and "attribution" not in prov:
+                self.sink.add(
+                    "attribution-missing",
+                    f"licence {licence} requires attribution; add provenance.attribution with the credit it asks "
+                    "for (authors, title, source)",
+                )
 
     # -- labels, roles, references ------------------------------------------------------------------------------
     def _known(self, code: str, value: str, inventory: dict, owner: str, what: str) -> bool:
@@ -402,10 +506,12 @@ def check_record(record: dict, sink: Sink, version: str, ids: IdIndex | None, co
     doc = _Doc(record, sink, version)
     doc.index_ids(ids)
     doc.check_segments()
+    doc.check_sentences()
     doc.check_spans()
     doc.check_mentions_and_clusters()
     doc.check_events()
     doc.check_event_polarities()
     doc.check_stances()
+    doc.check_status_and_license()
     if corpus_dir is not None:
         doc.check_provenance(corpus_dir)

@@ -2,7 +2,8 @@
 
 Span boundaries (§1.2): no whitespace or punctuation at an edge, no end inside a word, no start inside a word
 except after a short run of proclitic letters (the letters and the maximum come from ``labels.json``);
-mentions nest but never cross; no duplicate mentions, events or arguments. Spans that failed level 3 are skipped,
+mentions nest but never cross; mentions and triggers inside one sentence (schema 1.2.0, labels.json
+``sentence_bound``); no duplicate mentions, events or arguments. Spans that failed level 3 are skipped,
 so one wrong offset is reported once.
 """
 
@@ -62,6 +63,26 @@ def _segment_bounds(record: dict) -> tuple[list[int], list[int]] | None:
     return starts, ends
 
 
+def sentence_bounds(record: dict) -> tuple[list[int], list[int]] | None:
+    """Starts and ends of the sentences (schema 1.2.0), or None when there are none or they are not in order
+    inside the text (level 3 reports that)."""
+    sentences = record.get("sentences")
+    if not sentences:
+        return None
+    starts, ends = [], []
+    for sent in sentences:
+        start, end = offsets(sent)
+        if start >= end or end > len(record["text"]) or (ends and start < ends[-1]):
+            return None
+        starts.append(start)
+        ends.append(end)
+    return starts, ends
+
+
+_SENTENCE_LAYER = {"mention": "mentions", "trigger": "triggers"}
+"""What ``text_spans`` calls a span → its layer in labels.json ``sentence_bound``."""
+
+
 def edge_ok(text: str, start: int, end: int, proclitics: frozenset[str], proclitics_max: int) -> bool:
     """True when ``_Guidelines.edges`` reports nothing for the span (shared by the validator's fast path)."""
     first, last = text[start], text[end - 1]
@@ -99,6 +120,7 @@ class _Guidelines:
         self.sink = sink
         self.text: str = record["text"]
         inventory = labels(version)
+        self.sentence_bound = inventory.sentence_bound
         self.proclitics = inventory.proclitics
         self.proclitics_max = inventory.proclitics_max
 
@@ -145,6 +167,7 @@ class _Guidelines:
 
     def spans(self) -> None:
         bounds = _segment_bounds(self.record)
+        sentences = sentence_bounds(self.record)
         for owner, what, span in text_spans(self.record):
             sound = sound_span(span, self.text)
             if sound is None:
@@ -157,6 +180,15 @@ class _Guidelines:
                     self.sink.add(
                         "span-crosses-segment",
                         f"{what} [{start}, {end}) is not inside one segment; keep it within its line or paragraph",
+                        ann_id=owner,
+                    )
+            if sentences is not None and _SENTENCE_LAYER.get(what) in self.sentence_bound:
+                i = bisect_right(sentences[0], start) - 1
+                if i < 0 or end > sentences[1][i]:
+                    self.sink.add(
+                        "span-crosses-sentence",
+                        f"{what} [{start}, {end}) is not inside one sentence; fix its offsets, or the sentence "
+                        "boundary if the splitter cut a name",
                         ann_id=owner,
                     )
 

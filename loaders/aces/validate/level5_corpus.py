@@ -1,4 +1,5 @@
-"""Level 5, the corpus: no document text in two splits, no duplicate documents, no personal data in the text.
+"""Level 5, the corpus: no document text in two splits, no duplicate documents, gold documents annotated and queued
+ones not (``check_placement``: where a file lies counts), no personal data in the text.
 
 Texts are compared after whitespace normalisation through a 16-byte digest, so memory stays O(documents).
 PII patterns are deliberately narrow (IPv4, e-mail, phone numbers with an international prefix, a leading zero
@@ -13,7 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from aces.corpus.ingest import scraper_tokens
+from aces.schema import labels
 from aces.validate.findings import Ref, Sink
+from aces.validate.level3_refs import UNANNOTATED, is_annotated
 
 # Every pattern starts with a character class so the regex engine skips ahead fast; the boundary and range
 # conditions that would need a leading look-behind are checked in Python on the (rare) candidates instead.
@@ -75,6 +78,31 @@ class TextIndex:
                 "duplicate unless it is intended",
                 refs=(first,),
             )
+
+
+def check_placement(record: dict, sink: Sink, version: str, place: str | None) -> None:
+    """A record of ``queue/`` waits unannotated; a record of ``gold/`` is annotated (with a status, since 1.2.0): a
+    document without annotations is never built as gold. ``place`` is ``level3_refs.place_of`` of its file."""
+    if place is None:
+        return
+    annotated = is_annotated(record)
+    status = record.get("annotation_status")
+    if place == "queue":
+        if annotated or status not in (None, UNANNOTATED):
+            sink.add(
+                "queue-annotated",
+                f"a queued document {'has annotations' if annotated else f'has status {status!r}'}; move it to "
+                "corpus/gold/ (and out of queue/) once it is annotated",
+            )
+    elif not annotated or status == UNANNOTATED:
+        why = "has no mention, event or stance" if not annotated else f"is marked {UNANNOTATED}"
+        sink.add(
+            "gold-unannotated",
+            f"the document {why}; gold holds annotated documents only: keep it in corpus/queue/ until it is annotated",
+        )
+    elif status is None and labels(version).annotation_statuses:
+        statuses = ", ".join(s for s in labels(version).annotation_statuses if s != UNANNOTATED)
+        sink.add("annotation-status-missing", f"the record has no annotation_status; set it to one of {statuses}")
 
 
 def _mask(found: str) -> str:

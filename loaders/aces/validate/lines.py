@@ -40,7 +40,9 @@ class LineChecker:
 
     def check_line(self, raw: bytes, file: str, line: int, corpus_dir: Path | None) -> list[Finding]:
         """Every finding for one line of a JSONL file (a record, or what is wrong with the line)."""
-        return self.check_proved(raw, file, line, corpus_dir, fast_path.clean(raw, corpus_dir) if self.fast else None)
+        place = level3_refs.place_of(file)
+        clean = fast_path.clean(raw, corpus_dir, place=place) if self.fast else None
+        return self.check_proved(raw, file, line, corpus_dir, clean)
 
     def check_proved(
         self, raw: bytes, file: str, line: int, corpus_dir: Path | None, clean: fast_path.Clean | None
@@ -78,6 +80,7 @@ class LineChecker:
         if self.level >= 5:
             if texts is not None:
                 texts.check(record, sink)
+            level5_corpus.check_placement(record, sink, version, level3_refs.place_of(file))
             level5_corpus.check_pii(record, sink)
         return sink.findings
 
@@ -118,11 +121,14 @@ class LineChecker:
 
     def check_file(self, path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Finding]:
         corpus_dir = level3_refs.corpus_dir_of(path)
+        place = level3_refs.place_of(path)
         number = 0
         with open(path, "rb", buffering=fast_path.READ_BUFFER) as handle:
             while batch := list(islice(handle, fast_path.BATCH_LINES)):
                 verdicts = (
-                    fast_path.clean_batch(batch, corpus_dir, self.cross_document) if self.fast else [None] * len(batch)
+                    fast_path.clean_batch(batch, corpus_dir, self.cross_document, place=place)
+                    if self.fast
+                    else [None] * len(batch)
                 )
                 for raw, clean in zip(batch, verdicts, strict=True):
                     number += 1

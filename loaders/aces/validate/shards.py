@@ -90,6 +90,7 @@ def check_range(
     """Check the lines of ``path`` that start in ``[start, end)`` (``start`` must be a line start)."""
     path = str(path)
     corpus_dir = level3_refs.corpus_dir_of(Path(path))
+    place = level3_refs.place_of(path)
     run = LineChecker(level, cross_document)
     result = ShardResult(path)
     with open(path, "rb", buffering=fast_path.READ_BUFFER) as handle:
@@ -97,7 +98,11 @@ def check_range(
         pos = start
         while batch := _read_batch(handle, pos, end):
             pos += sum(map(len, batch))
-            verdicts = fast_path.clean_batch(batch, corpus_dir, cross_document) if run.fast else [None] * len(batch)
+            verdicts = (
+                fast_path.clean_batch(batch, corpus_dir, cross_document, place=place)
+                if run.fast
+                else [None] * len(batch)
+            )
             for raw, clean in zip(batch, verdicts, strict=True):
                 result.lines += 1
                 _check_one(run, result, raw, clean, corpus_dir, cross_document)

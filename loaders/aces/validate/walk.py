@@ -11,6 +11,7 @@ from collections.abc import Iterator
 # (kind of annotation, key of its list in the record); the order is the order ids are registered in.
 COLLECTIONS: tuple[tuple[str, str], ...] = (
     ("segment", "segments"),
+    ("sentence", "sentences"),  # since schema 1.2.0: absent from older records
     ("mention", "entities"),
     ("cluster", "clusters"),
     ("event", "events"),
