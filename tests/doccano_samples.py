@@ -3,7 +3,7 @@
 😀 (one astral code point) opens the text and 🇦🇫 (two) stands before «الإثنين», so doccano's UTF-16 offsets run
 one, then three units ahead of ours; «لداعش» and «بكابول» carry proclitics outside their spans; an argument and
 a stance target point at a cluster, a Content argument at another event, and one stance has a proposition target
-and two evidence spans.
+and two evidence spans. Schema 1.2.0: one sentence per line, status ``adjudicated``, licence ``unknown``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from aces.record import (
     Provenance,
     Record,
     Segment,
+    Sentence,
     Span,
     Stance,
     write_jsonl,
@@ -117,10 +118,13 @@ def sample_record() -> Record:
         hashlib.sha256(raw).hexdigest(),
         ((0, len(TEXT), 0, len(TEXT)),),
         (),
+        license="unknown",
     )
+    sentences = tuple(Sentence(f"{DOC}:s{i}", seg.start, seg.end) for i, seg in enumerate(segments, 1))
     return Record(
-        CURRENT_VERSION, DOC, "ar", assign_split(DOC), TEXT, provenance, segments, mentions, clusters, events, stances
-    )
+        CURRENT_VERSION, DOC, "ar", assign_split(DOC), TEXT, provenance, segments, mentions, clusters, events, stances,
+        sentences, "adjudicated",
+    )  # fmt: skip
 
 
 def write_sample_corpus(corpus: Path, extra: list[Record] = ()) -> list[Record]:

@@ -3,10 +3,15 @@
 Both are full of what breaks span-to-token alignment in Arabic: proclitics glued to spans («لأفغانستان»,
 «و"داعش», «بكابول», «ورحبت»), quotes, emoji (astral code points), nested mentions, double spaces, no-break
 spaces and newlines between segments, and spans shared by two layers.
+
+They are stamped ``CURRENT_VERSION`` (1.2.0), so they carry what it requires: sentences tiling each segment (never
+cutting a mention or trigger), a licence, and an annotation status. ``licensed_record()`` is the hand-written one
+with the optional 1.2.0 fields filled in too (several sentences in a segment, an attribution, a source file).
 """
 
 from __future__ import annotations
 
+import msgspec
 from hypothesis import strategies as st
 
 from aces.record import (
@@ -23,6 +28,8 @@ from aces.record import (
     Provenance,
     Record,
     Segment,
+    Sentence,
+    SourceFile,
     Span,
     Stance,
 )
@@ -32,13 +39,39 @@ LABELS = labels()
 
 
 def _provenance(text: str) -> Provenance:
-    return Provenance("tests", "raw/none.txt", "0" * 64, ((0, len(text), 0, len(text)),), ())
+    return Provenance("tests", "raw/none.txt", "0" * 64, ((0, len(text), 0, len(text)),), (), license="unknown")
 
 
-def _record(doc_id: str, text: str, segments, entities=(), clusters=(), events=(), stances=()) -> Record:
+def sentences_of(doc_id: str, text: str, segments, cuts=()) -> tuple[Sentence, ...]:
+    """Sentences tiling each segment: one per segment, cut at each whitespace run that starts at an offset of
+    ``cuts`` (the end of a sentence) inside it."""
+    out: list[Sentence] = []
+    for seg in segments:
+        start = seg.start
+        for cut in sorted(c for c in cuts if seg.start < c < seg.end):
+            out.append(Sentence(f"{doc_id}:s{len(out) + 1}", start, cut))
+            start = cut
+            while text[start].isspace():
+                start += 1
+        out.append(Sentence(f"{doc_id}:s{len(out) + 1}", start, seg.end))
+    return tuple(out)
+
+
+def _record(
+    doc_id: str,
+    text: str,
+    segments,
+    entities=(),
+    clusters=(),
+    events=(),
+    stances=(),
+    sentences=None,
+    status: str | msgspec.UnsetType = "adjudicated",
+) -> Record:
+    sentences = sentences_of(doc_id, text, segments) if sentences is None else sentences
     return Record(
         CURRENT_VERSION, doc_id, "ar", "train", text, _provenance(text), tuple(segments), tuple(entities),
-        tuple(clusters), tuple(events), tuple(stances),
+        tuple(clusters), tuple(events), tuple(stances), sentences, status,
     )  # fmt: skip
 
 
@@ -139,6 +172,26 @@ def clitic_record() -> Record:
     return _record(doc, text, segments, ms, clusters, events, stances)
 
 
+def licensed_record() -> Record:
+    """``clitic_record`` with every optional 1.2.0 field set: its last segment is two sentences (cut after
+    «لأفغانستان،»; a stance's evidence spans both), the status is ``reviewed``, the licence asks for the
+    attribution it has, and the raw file is a cut of a larger source file."""
+    record = clitic_record()
+    cut = record.text.index("لأفغانستان،") + len("لأفغانستان،")
+    provenance = msgspec.structs.replace(
+        record.provenance,
+        license="CC-BY-NC-SA-3.0",
+        attribution="© ACES test suite, «نص» عربي (CC BY-NC-SA 3.0)",
+        source_file=SourceFile("source.xml", "a" * 64, 12, 40),
+    )
+    return msgspec.structs.replace(
+        record,
+        provenance=provenance,
+        sentences=sentences_of(record.id, record.text, record.segments, cuts=(cut,)),
+        annotation_status="reviewed",
+    )
+
+
 # --- random records -------------------------------------------------------------------------------------------
 
 _CORES = [
@@ -177,15 +230,22 @@ def _crosses(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 @st.composite
 def random_records(draw, doc_id: str = "t-rand") -> Record:
-    """A record of 1–3 segments with random mentions (nested, never crossing), events and stances."""
+    """A record of 1–3 segments with random mentions (nested, never crossing), events and stances; sentences cut
+    at some of the gaps between words (never inside a mention or trigger; the gap may be a no-break space or a tab),
+    any annotation status or none, any licence (an attribution when it asks for one, or by chance), sometimes a
+    source file."""
     text, cores, lines = draw(st.sampled_from(["", "", " ", "\n"])), [], []
+    gaps: list[list[tuple[int, int]]] = []  # per segment, (end of a word, start of the next)
     for li in range(draw(st.integers(1, 3))):
         if li:
             text += draw(st.sampled_from(["\n", "\n\n", " \n"]))
         start, line_cores = len(text), []
+        gaps.append([])
         for wi in range(draw(st.integers(1, 6))):
             if wi:
+                gap = len(text)
                 text += draw(st.sampled_from(_SEPS))
+                gaps[-1].append((gap, len(text)))
             word, a, b = draw(_word())
             line_cores.append((len(text) + a, len(text) + b))
             text += word
@@ -250,4 +310,21 @@ def random_records(draw, doc_id: str = "t-rand") -> Record:
         evidence = tuple(Span(a, b, text[a:b]) for a, b in (word_range() for _ in range(draw(st.integers(1, 3)))))
         polarity = draw(st.sampled_from(list(LABELS.stance_polarities)))
         stances.append(Stance(f"{doc_id}:st{i}", holder, target, polarity, evidence))
-    return _record(doc_id, text, segments, mentions, clusters, events, stances)
+
+    bound = [(m.start, m.end) for m in mentions] + [(e.trigger.start, e.trigger.end) for e in events]
+    free = [g for line in gaps for g, after in line if not any(a < after and g < b for a, b in bound)]
+    cuts = draw(st.lists(st.sampled_from(free), unique=True)) if free else []
+    status = draw(st.sampled_from([msgspec.UNSET, *LABELS.annotation_statuses]))
+    record = _record(
+        doc_id, text, segments, mentions, clusters, events, stances, sentences_of(doc_id, text, segments, cuts), status
+    )
+    licence = draw(st.sampled_from(sorted(LABELS.licenses)))
+    wants_credit = LABELS.licenses[licence]["attribution"] or draw(st.booleans())
+    source = SourceFile("treebank.conllu", "b" * 64, 1, draw(st.integers(1, 9))) if draw(st.booleans()) else None
+    provenance = msgspec.structs.replace(
+        record.provenance,
+        license=licence,
+        attribution="Drawn by tests/spacy_samples.py" if wants_credit else msgspec.UNSET,
+        source_file=source or msgspec.UNSET,
+    )
+    return msgspec.structs.replace(record, provenance=provenance)
