@@ -16,7 +16,7 @@ from aces.convert.brat import HANDLED_FIELDS, ConversionError, check_fields, fro
 from aces.convert.brat_conf import names, storage_form
 from aces.paths import corpus_dir, gold_files
 from aces.schema import CURRENT_VERSION, known_versions, labels
-from spacy_samples import clitic_record, random_records
+from spacy_samples import clitic_record, licensed_record, random_records
 from strategies import records as valid_records
 
 
@@ -77,6 +77,51 @@ def test_schema_1_1_event_polarity_survives_and_unset_stays_unset(tmp_path: Path
     assert "EventPolarity\tArg:" in (tmp_path / "annotation.conf").read_text(encoding="utf-8")
 
 
+def test_schema_1_2_fields_survive_in_the_side_file(tmp_path: Path) -> None:
+    """Several sentences in a segment, a status, a licence with its attribution and a source file come back."""
+    record = licensed_record()
+    (back,) = _round_trip([record], tmp_path)
+    assert back == record and rec.to_json(back) == rec.to_json(record)
+    assert len(back.sentences) == len(back.segments) + 1 and back.annotation_status == "reviewed"
+    side = json.loads((tmp_path / f"{record.id}.aces.json").read_text(encoding="utf-8"))
+    assert side["layout"] == 2 and side["annotation_status"] == "reviewed"
+    assert side["sentences"] == json.loads(rec.to_json(record))["sentences"]
+    assert side["provenance"]["license"] == "CC-BY-NC-SA-3.0" and side["provenance"]["attribution"]
+    assert side["provenance"]["source_file"] == {
+        "name": "source.xml",
+        "sha256": "a" * 64,
+        "first_line": 12,
+        "last_line": 40,
+    }
+
+
+def test_unset_1_2_fields_stay_unset_for_a_1_1_record(tmp_path: Path) -> None:
+    record = msgspec.structs.replace(
+        clitic_record(),
+        schema_version="1.1.0",
+        sentences=msgspec.UNSET,
+        annotation_status=msgspec.UNSET,
+        provenance=msgspec.structs.replace(clitic_record().provenance, license=msgspec.UNSET),
+    )
+    (back,) = _round_trip([record], tmp_path)
+    assert back == record and rec.to_json(back) == rec.to_json(record)
+    assert (back.sentences, back.annotation_status, back.provenance.license) == (msgspec.UNSET,) * 3
+    side = json.loads((tmp_path / f"{record.id}.aces.json").read_text(encoding="utf-8"))
+    assert not {"sentences", "annotation_status"} & set(side) and "license" not in side["provenance"]
+
+
+def test_a_side_file_of_the_old_layout_is_refused_clearly(tmp_path: Path) -> None:
+    to_brat([clitic_record()], tmp_path)
+    side_path = tmp_path / f"{clitic_record().id}.aces.json"
+    side = json.loads(side_path.read_text(encoding="utf-8"))
+    side["layout"] = 1
+    side_path.write_text(json.dumps(side, ensure_ascii=False), encoding="utf-8")
+    result = from_brat(tmp_path)
+    assert result.records == []
+    (problem,) = result.problems
+    assert problem.file == str(side_path) and "layout 1 is not 2" in problem.message and problem.is_error
+
+
 def test_every_record_field_is_carried() -> None:
     """A field added to the record structs must be added to the BRAT layout (or export refuses to drop it)."""
     check_fields()
@@ -94,11 +139,12 @@ def test_random_spans_across_lines_tabs_and_emoji_round_trip(tmp_path_factory, r
 
 def test_txt_is_the_text_and_every_t_line_quotes_its_slice(tmp_path: Path) -> None:
     records = [*_corpus_records()[:1], clitic_record()]
-    to_brat(records, tmp_path)
-    for record in records:
-        assert (tmp_path / f"{record.id}.txt").read_bytes() == record.text.encode("utf-8")
+    for record in records:  # one export each: the seed corpus may be at another schema version than the sample
+        out = tmp_path / record.id
+        to_brat([record], out)
+        assert (out / f"{record.id}.txt").read_bytes() == record.text.encode("utf-8")
         count = 0
-        for fields in _ann_lines(tmp_path / f"{record.id}.ann"):
+        for fields in _ann_lines(out / f"{record.id}.ann"):
             if fields[0].startswith("T"):
                 offsets = fields[1].split(" ", 1)[1]
                 pieces = [tuple(map(int, p.split())) for p in offsets.split(";")]

@@ -250,7 +250,13 @@ _JSON = st.recursive(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(["id", "lang", "split", "provenance", "segments", "clusters", "cluster_refs", "layout"]), _JSON)
+@given(
+    st.sampled_from(
+        ["id", "lang", "split", "provenance", "segments", "clusters", "cluster_refs", "layout", "sentences",
+         "annotation_status"]
+    ),
+    _JSON,
+)  # fmt: skip
 def test_random_side_file_values_never_crash(exported: Path, tmp_path_factory, key: str, value) -> None:
     work = tmp_path_factory.mktemp("side")
     shutil.copytree(exported, work, dirs_exist_ok=True)

@@ -25,10 +25,14 @@ Layout of one document ``ID`` (a directory gets ``annotation.conf`` and ``visual
   contains a line break is written as BRAT writes it, as fragments ``s1 e1;s2 e2`` split at the break, and joined
   back on import. BRAT ``R`` (binary relation) lines are not used: every ACES link is an event argument or the
   coreference equivalence, which BRAT draws and lets annotators edit.
-- ``ID.aces.json`` (the side file, ignored by BRAT): what BRAT has no place for — ``schema_version``, ``id``,
-  ``lang``, ``split``, ``provenance``, ``segments``, the sha256 of the text, the clusters (id, canonical name,
-  type, mention order), and ``cluster_refs``: which argument, epistemic source, holder or entity target pointed
-  at a cluster id (in BRAT the arc goes to the cluster's first mention).
+- ``ID.aces.json`` (the side file, ignored by BRAT; layout ``SIDE_LAYOUT`` = 2): what BRAT has no place for —
+  ``schema_version``, ``id``, ``lang``, ``split``, ``annotation_status`` (schema 1.2.0), the sha256 of the text,
+  ``provenance`` (whole, whatever its fields: licence, attribution and source file since 1.2.0), ``segments``,
+  ``sentences`` (1.2.0), the clusters (id, canonical name, type, mention order), and ``cluster_refs``: which
+  argument, epistemic source, holder or entity target pointed at a cluster id (in BRAT the arc goes to the
+  cluster's first mention). An optional field the record leaves unset (``annotation_status`` and ``sentences``
+  of an older record) has no key, so it stays unset on import. Layout 1 (before 1.2.0) had neither key; a side
+  file of another layout is refused, never half read.
 
 Import (``from_brat``) treats the ``.ann`` as the truth for every annotation, so hand edits in BRAT come back:
 an annotation without an ``AnnotatorNotes`` id gets a fresh id, coreference links regroup clusters (a cluster
@@ -93,7 +97,7 @@ class ConversionError(ValueError):
 
 HANDLED_FIELDS: dict[type, set[str]] = {
     Record: {"schema_version", "id", "lang", "split", "text", "provenance", "segments", "entities", "clusters",
-             "events", "stances"},
+             "events", "stances", "sentences", "annotation_status"},
     Mention: {"id", "start", "end", "text", "type", "form"},
     Cluster: {"id", "name", "type", "mentions"},
     Event: {"id", "type", "trigger", "arguments", "epistemic", "polarity"},
@@ -102,7 +106,8 @@ HANDLED_FIELDS: dict[type, set[str]] = {
     Stance: {"id", "holder", "target", "polarity", "evidence"},
     Span: {"start", "end", "text"},
 }  # fmt: skip
-"""Fields the ``.ann`` layout knows (provenance and segments go whole to the side file, whatever their fields)."""
+"""Fields the ``.ann`` and side-file layout know (provenance, segments and sentences go whole to the side file,
+whatever their fields)."""
 
 
 def check_fields() -> None:
@@ -256,6 +261,8 @@ def record_to_brat(record: Record) -> tuple[str, str, dict]:
         ann.lines.append(f"{eid}\t{' '.join(args)}")
         ann.attribute(POLARITY, eid, st.polarity)
         ann.note(eid, st.id)
+    # msgspec.to_builtins leaves out unset fields (the 1.2.0 provenance fields of an older record), and so does the
+    # side file for the record's own optional fields: no key = unset, so nothing is invented on import.
     side = {
         "format": SIDE_FORMAT,
         "layout": SIDE_LAYOUT,
@@ -263,13 +270,20 @@ def record_to_brat(record: Record) -> tuple[str, str, dict]:
         "id": record.id,
         "lang": record.lang,
         "split": record.split,
+        **_if_set("annotation_status", record.annotation_status),
         "text_sha256": sha256(record.text),
         "provenance": msgspec.to_builtins(record.provenance),
         "segments": msgspec.to_builtins(record.segments),
+        **_if_set("sentences", record.sentences),
         "clusters": msgspec.to_builtins(record.clusters),
         "cluster_refs": cluster_refs,
     }
     return record.text, "".join(line + "\n" for line in ann.lines), side
+
+
+def _if_set(key: str, value: object) -> dict:
+    """``{key: value}`` as builtins, or nothing for an unset optional field (so the import leaves it unset)."""
+    return {} if value is msgspec.UNSET else {key: msgspec.to_builtins(value)}
 
 
 def side_json(side: dict) -> str:

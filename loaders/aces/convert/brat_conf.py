@@ -23,8 +23,9 @@ from aces.schema import Labels, labels
 
 SIDE_SUFFIX = ".aces.json"
 SIDE_FORMAT = "aces-brat"
-SIDE_LAYOUT = 1
-"""Version of the side-file layout; bump it when the layout changes so old exports are refused clearly."""
+SIDE_LAYOUT = 2
+"""Version of the side-file layout; bump it when the layout changes so old exports are refused clearly.
+2: ``sentences`` and ``annotation_status`` (schema 1.2.0), each present only when the record sets it."""
 
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 """Characters Python's ``str.splitlines`` breaks at: BRAT reads ``.ann`` lines with it, so no T text may hold one."""

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -66,6 +67,7 @@ from aces.record import (
     Provenance,
     Record,
     Segment,
+    Sentence,
     Span,
     Stance,
 )
@@ -354,6 +356,8 @@ class _Builder:
                 clusters=tuple(clusters),
                 events=tuple(events),
                 stances=tuple(stances),
+                sentences=_optional(side, "sentences", tuple[Sentence, ...]),
+                annotation_status=_optional(side, "annotation_status", str),
             )
         except (KeyError, TypeError, msgspec.ValidationError) as err:
             self.out.problems.append(Problem(self.side_file, 0, ERROR, f"side file: {err}; document skipped"))
@@ -543,6 +547,13 @@ class _Builder:
         return events, stances
 
 
+def _optional(side: dict, key: str, kind: Any) -> Any:
+    """A side-file value converted to ``kind``, or ``msgspec.UNSET`` when the key is absent: the export writes no
+    key for an optional record field that is unset (schema 1.2.0's ``sentences`` and ``annotation_status`` of an
+    older record), so it stays unset. A wrong value raises ``msgspec.ValidationError``."""
+    return msgspec.convert(side[key], kind) if key in side else msgspec.UNSET
+
+
 def _side_ids(side: dict) -> set[str]:
     """Ids the exported record had (clusters, their mentions, owners of cluster references): never given anew."""
     ids: set[str] = set()
@@ -585,10 +596,20 @@ def _read_side(path: Path, problems: list[Problem]) -> dict | None:
     except json.JSONDecodeError as err:
         problems.append(Problem(str(path), err.lineno, ERROR, f"not valid JSON ({err.msg}); document skipped"))
         return None
-    if not isinstance(side, dict) or side.get("format") != SIDE_FORMAT or side.get("layout") != SIDE_LAYOUT:
+    if not isinstance(side, dict) or side.get("format") != SIDE_FORMAT:
         problems.append(
             Problem(str(path), 1, ERROR, f"not an {SIDE_FORMAT} side file of layout {SIDE_LAYOUT}; re-export it")
         )
+        return None
+    if side.get("layout") != SIDE_LAYOUT:
+        problems.append(
+            Problem(
+                str(path), 1, ERROR,
+                f"side-file layout {side.get('layout')!r} is not {SIDE_LAYOUT}, the one this aces reads: the "
+                "export was written by another aces version; import it with that version, or export the records "
+                "again (a new export does not have the edits made in BRAT since)",
+            )
+        )  # fmt: skip
         return None
     missing = [k for k in ("schema_version", "id", "lang", "split", "provenance", "segments") if k not in side]
     if missing or not isinstance(side.get("id"), str):
