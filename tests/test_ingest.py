@@ -89,9 +89,11 @@ def test_the_text_keeps_its_typos(gold) -> None:
 
 
 def test_reingesting_the_raw_file_gives_the_gold_text(gold, tmp_path) -> None:
-    again = ingest(corpus_dir() / "raw" / SEED_NAME, DOC_ID, gold.provenance.source, tmp_path)
-    assert again.text == gold.text and again.segments == gold.segments
+    again, written = ingest(corpus_dir() / "raw" / SEED_NAME, DOC_ID, gold.provenance.source, tmp_path)
+    assert written
+    assert again.text == gold.text and again.segments == gold.segments and again.sentences == gold.sentences
     assert again.provenance == gold.provenance and again.split == gold.split
+    assert again.annotation_status == "unannotated"
     assert (tmp_path / "raw" / SEED_NAME).read_bytes() == (corpus_dir() / "raw" / SEED_NAME).read_bytes()
 
 
@@ -120,6 +122,12 @@ def test_cli_refuses_to_overwrite_annotations(tmp_path: Path) -> None:
     args = [*aces, "ingest", str(raw), "--id", "x-1", "--source", "s", "--corpus", str(tmp_path)]
     first = subprocess.run(args, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
-    assert (tmp_path / "gold" / "x-1.jsonl").exists()
+    assert (tmp_path / "queue" / "x-1.jsonl").exists() and not (tmp_path / "gold").exists()
     second = subprocess.run(args, capture_output=True, text=True)
     assert second.returncode == 2 and "--force" in second.stderr
+    assert subprocess.run([*args, "--force"], capture_output=True, text=True).returncode == 0
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "queue" / "x-1.jsonl").rename(tmp_path / "gold" / "x-1.jsonl")  # annotated, say
+    forced = subprocess.run([*args, "--force"], capture_output=True, text=True)
+    assert forced.returncode == 2 and "would lose its annotations" in forced.stderr
+    assert not (tmp_path / "queue" / "x-1.jsonl").exists()

@@ -11,7 +11,6 @@ import binascii
 import hashlib
 import itertools
 import re
-import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,8 +202,15 @@ def ingest(
     source: str,
     corpus_dir: str | Path = "corpus",
     lang: str = "ar",
-) -> Record:
-    """Copy the raw file under ``corpus_dir/raw/`` (byte for byte) and return its clean, unannotated record."""
+    license: str = "unknown",
+    attribution: str | None = None,
+) -> tuple[Record, bool]:
+    """Keep the raw file under ``corpus_dir/raw/`` (byte for byte) and return its clean, unannotated record (its
+    sentences from the rule-based splitter) and whether the raw file was written now."""
+    from aces.corpus.intake import check_doc_id, keep_raw
+    from aces.corpus.sentences import split
+
+    check_doc_id(doc_id)
     raw_path = Path(raw_path)
     data = raw_path.read_bytes()
     try:
@@ -214,21 +220,17 @@ def ingest(
     if raw.startswith("\ufeff"):
         raise IngestError(f"{raw_path}: starts with a byte-order mark; ACES offsets assume none")
     text, segments, runs, removals = clean(raw, doc_id)
-    dest_dir = Path(corpus_dir) / "raw"
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    dest = dest_dir / raw_path.name
-    if dest.exists() and dest.read_bytes() != data:
-        raise IngestError(f"{dest} exists with other content; pick another file name")
-    if not dest.exists():
-        shutil.copyfile(raw_path, dest)
+    written = keep_raw(Path(corpus_dir), f"raw/{raw_path.name}", data)
     provenance = Provenance(
         source=source,
         raw_path=f"raw/{raw_path.name}",
         raw_sha256=hashlib.sha256(data).hexdigest(),
         offset_map=tuple(runs),
         removed=tuple(removals),
+        license=license,
+        **({"attribution": attribution} if attribution else {}),
     )
-    return Record(
+    record = Record(
         schema_version=CURRENT_VERSION,
         id=doc_id,
         lang=lang,
@@ -236,4 +238,7 @@ def ingest(
         text=text,
         provenance=provenance,
         segments=tuple(segments),
+        sentences=split(text, segments, doc_id),
+        annotation_status="unannotated",
     )
+    return record, written

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from aces.validate.findings import Finding, Report
+from aces.validate.level3_refs import CORPUS_FOLDERS
 from aces.validate.lines import MAX_LEVEL, LineChecker
 from aces.validate.shards import check_in_parallel
 
@@ -22,15 +23,16 @@ class PathProblem(OSError):
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files to check, in order: a directory with ``gold/`` means its ``gold/*.jsonl``; any other directory every
-    ``*.jsonl`` under it (sorted); a file is taken as given."""
+    """Files to check, in order: a corpus directory (one with ``gold/`` or ``queue/``) means its ``gold/*.jsonl``
+    then its ``queue/*.jsonl``; any other directory every ``*.jsonl`` under it (sorted); a file is taken as given."""
     out: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            gold = path / "gold"
-            found = sorted(gold.glob("*.jsonl")) if gold.is_dir() else sorted(path.rglob("*.jsonl"))
+            folders = [path / name for name in CORPUS_FOLDERS if (path / name).is_dir()]
+            found = [f for folder in folders for f in sorted(folder.glob("*.jsonl"))] if folders else []
+            found = found if folders else sorted(path.rglob("*.jsonl"))
             if not found:
-                where = gold if gold.is_dir() else path
+                where = " and ".join(map(str, folders)) if folders else path
                 raise PathProblem(f"{where}: no *.jsonl files to validate")
         elif path.exists():
             found = [path]
