@@ -475,6 +475,9 @@ def fixtures() -> dict[str, Fixture]:
     mutate("segment-unsorted", lambda r: r["segments"].reverse())
     mutate("segment-overlap", lambda r: _ann(r, "segments", 2).update(start=_ann(r, "segments", 1)["end"] - 3))
     mutate("unknown-segment-type", lambda r: _ann(r, "segments", 2).update(type="footer"))
+    mutate(
+        "segment-edge-whitespace", lambda r: _ann(r, "segments", 2).update(start=_ann(r, "segments", 2)["start"] - 1)
+    )
 
     def wrong_prefix(r: dict) -> None:
         old, new = _ann(r, "entities", 10)["id"], "other-doc:m10"

@@ -92,6 +92,9 @@ _ALL: tuple[Check, ...] = (
        "List segments by start offset, as ingest writes them."),
     _c("segment-overlap", 3, ERROR, "A segment starts before the previous one ends.",
        "Segments partition the text; fix the offsets so they do not overlap."),
+    _c("segment-edge-whitespace", 3, ERROR, "A segment starts or ends on whitespace (a line break or space).",
+       "A segment is its line's text: move its edge onto the first or last visible character (re-ingest if the "
+       "ingest put it there)."),
     _c("unknown-segment-type", 3, ERROR, "A segment type is not in labels.json `segment_types`.",
        "Use one of the segment types of the record's schema version (title, lead, heading, paragraph in 1.0.0)."),
     _c("sentence-outside-segment", 3, ERROR, "A sentence (schema 1.2.0) is not inside one segment.",

@@ -124,7 +124,7 @@ def check_record(
         return None
     prev_end = -1
     for start, end in zip(seg_starts, seg_ends, strict=True):
-        if not start < end <= n or start < prev_end:
+        if not start < end <= n or start < prev_end or text[start].isspace() or text[end - 1].isspace():
             return None
         prev_end = end
     if sentences and not sentences_tile(text, sentences, seg_starts, seg_ends):

@@ -221,6 +221,13 @@ class _Doc:
                     ann_id=sid,
                 )
             ok = self.check_offsets(start, end, sid, "segment")
+            if ok and (self.text[start].isspace() or self.text[end - 1].isspace()):
+                self.sink.add(
+                    "segment-edge-whitespace",
+                    f"segment [{start}, {end}) starts or ends on whitespace; a segment is its line's text, from its "
+                    "first to its last visible character",
+                    ann_id=sid,
+                )
             if prev is not None and ok:
                 p_start, p_end = offsets(prev)
                 if start < p_start:
