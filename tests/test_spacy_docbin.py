@@ -31,7 +31,7 @@ from aces.offsets import flat_mentions
 from aces.paths import corpus_dir, gold_files
 from aces.record import Cluster, Mention, PropositionTarget, Record, Segment, from_dict, read_jsonl, to_dict, to_json
 from aces.schema import known_versions, validator
-from spacy_samples import clitic_record, random_records
+from spacy_samples import clitic_record, licensed_record, random_records
 from strategies import records as valid_records
 
 NLP = spacy.blank("ar")
@@ -235,6 +235,36 @@ def test_fields_added_by_schema_1_1_survive() -> None:
     assert back == record
     assert (back.events[0].polarity, back.events[1].polarity) == ("negative", msgspec.UNSET)
     assert to_json(back) == to_json(record)
+
+
+def test_fields_added_by_schema_1_2_survive() -> None:
+    """Several sentences in a segment, a status, a licence with attribution and a source file: all in user_data."""
+    record = licensed_record()
+    (doc,) = through_docbin([record])
+    (back,) = docs_to_records([doc])
+    assert back == record and to_json(back) == to_json(record)
+    meta = doc.user_data["aces"]["record"]
+    assert meta["annotation_status"] == "reviewed" and len(meta["sentences"]) == len(record.segments) + 1
+    assert {"license", "attribution", "source_file"} <= set(meta["provenance"])
+    # the layout does not change: sentence starts are still the segments' (sentences stay in user_data)
+    assert [s.start_char for s in doc.sents] == [seg.start for seg in record.segments]
+    without = msgspec.structs.replace(record, sentences=msgspec.UNSET)
+    assert [t.text for t in record_to_doc(without)] == [t.text for t in doc]
+
+
+def test_fields_of_schema_1_2_stay_unset_on_an_older_record() -> None:
+    record = msgspec.structs.replace(
+        clitic_record(),
+        schema_version="1.1.0",
+        sentences=msgspec.UNSET,
+        annotation_status=msgspec.UNSET,
+        provenance=msgspec.structs.replace(clitic_record().provenance, license=msgspec.UNSET),
+    )
+    (doc,) = through_docbin([record])
+    assert not {"sentences", "annotation_status"} & set(doc.user_data["aces"]["record"])
+    (back,) = docs_to_records([doc])
+    assert (back.sentences, back.annotation_status, back.provenance.license) == (msgspec.UNSET,) * 3
+    assert back == record and to_json(back) == to_json(record)
 
 
 # --- the check is sharp -----------------------------------------------------------------------------------------

@@ -16,10 +16,16 @@ Layout of one Doc (``doc.text == record.text`` exactly):
 - ``doc.user_data["aces"]``: every field that is not a span offset or span label (JSON-safe, in record
   order): the record's own fields (id, split, provenance, …), and per item the rest of it: mention ids and
   forms, clusters, event arguments (role → ref) and epistemic status, stance holders and targets. Fields are
-  copied generically, so optional fields a later schema version adds (e.g. an event's polarity) survive too.
+  copied generically, so optional fields a later schema version adds (e.g. an event's polarity) survive too,
+  and an unset one has no key, so it stays unset: schema 1.2.0's ``annotation_status``, ``sentences`` and the
+  provenance's ``license``, ``attribution`` and ``source_file`` are under ``["record"]``.
 
-Offsets live only in the span groups, so the import reads them from there and nothing else: an item whose span
-is missing from its group (or a span with no item) is refused, never papered over.
+The offsets of the annotation spans live only in the span groups, so the import reads them from there and nothing
+else: an item whose span is missing from its group (or a span with no item) is refused, never papered over.
+Sentences (1.2.0) are the exception, kept whole in ``doc.user_data`` with their offsets, and they do not set
+``token.is_sent_start``: a span group of them, or sentence starts from them, would need tokens split at their
+edges (two sentences may touch with no space between) and would change the layout above, where the sentence
+starts are the segments'. Tokens, span groups and ``doc.sents`` are the same with or without sentences.
 """
 
 from __future__ import annotations
