@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import msgspec
+
 from aces.corpus.splits import assign_split
 from aces.record import (
     Argument,
@@ -26,6 +28,7 @@ from aces.record import (
     Record,
     Segment,
     Sentence,
+    SourceFile,
     Span,
     Stance,
     write_jsonl,
@@ -125,6 +128,26 @@ def sample_record() -> Record:
         CURRENT_VERSION, DOC, "ar", assign_split(DOC), TEXT, provenance, segments, mentions, clusters, events, stances,
         sentences, "adjudicated",
     )  # fmt: skip
+
+
+def licensed_record() -> Record:
+    """The sample with every optional 1.2.0 field set: its first line is two sentences (cut after «لداعش»), the
+    status is ``reviewed``, the licence asks for the attribution it has, the raw file is a cut of a larger one."""
+    record = sample_record()
+    cut = TEXT.index("لداعش") + len("لداعش")
+    first, second = record.sentences
+    sentences = (
+        Sentence(f"{DOC}:s1", first.start, cut),
+        Sentence(f"{DOC}:s2", cut + 1, first.end),
+        Sentence(f"{DOC}:s3", second.start, second.end),
+    )
+    provenance = msgspec.structs.replace(
+        record.provenance,
+        license="CC-BY-NC-SA-3.0",
+        attribution="© ACES test suite, «نص» (CC BY-NC-SA 3.0)",
+        source_file=SourceFile("source.xml", "c" * 64, 3, 4),
+    )
+    return msgspec.structs.replace(record, provenance=provenance, sentences=sentences, annotation_status="reviewed")
 
 
 def write_sample_corpus(corpus: Path, extra: list[Record] = ()) -> list[Record]:

@@ -20,9 +20,9 @@ from aces.doccano.convert import (
     relation_types,
     span_labels,
 )
-from aces.record import from_dict, read_jsonl
+from aces.record import from_dict, read_jsonl, to_json, write_jsonl
 from aces.schema import known_versions, labels
-from doccano_samples import DOC, TEXT, sample_record, write_sample_corpus
+from doccano_samples import DOC, TEXT, licensed_record, sample_record, write_sample_corpus
 from strategies import records
 
 
@@ -204,3 +204,51 @@ def test_import_cli_writes_nothing_on_error_and_applies_a_valid_edit(tmp_path) -
     (pulled,) = read_jsonl(gold)
     assert next(m for m in pulled.entities if m.id == f"{DOC}:m5").form == "NOM"
     assert "changed" in (tmp_path / "o" / "diff.txt").read_text(encoding="utf-8")
+
+
+def test_schema_1_2_fields_come_back_from_the_base_through_an_edit() -> None:
+    """Sentences (two in a line), status, licence with attribution, source file: the pull keeps the base's."""
+    record = licensed_record()
+    assert roundtrip(record_to_row(record), record) == record
+    row = record_to_row(record)
+    span_of(row, "ORG/NAM", "داعش")["label"] = "ORG/NOM"
+    out = roundtrip(row, record)
+    assert (out.sentences, out.annotation_status, out.provenance) == (
+        record.sentences,
+        "reviewed",
+        record.provenance,
+    )
+    assert next(m for m in out.entities if m.id == f"{DOC}:m5").form == "NOM"
+
+
+def test_schema_1_2_fields_stay_unset_for_a_1_1_record() -> None:
+    base = msgspec.structs.replace(
+        sample_record(),
+        schema_version="1.1.0",
+        sentences=msgspec.UNSET,
+        annotation_status=msgspec.UNSET,
+        provenance=msgspec.structs.replace(sample_record().provenance, license=msgspec.UNSET),
+    )
+    row = record_to_row(base)
+    assert row["aces_map"]["schema"] == "1.1.0"
+    out = roundtrip(row, base)
+    assert out == base and to_json(out) == to_json(base)
+    assert (out.sentences, out.annotation_status, out.provenance.license) == (msgspec.UNSET,) * 3
+
+
+def test_import_cli_refuses_a_mention_drawn_across_a_sentence_boundary(tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    write_sample_corpus(corpus)
+    gold = corpus / "gold" / f"{DOC}.jsonl"
+    write_jsonl([licensed_record()], gold)
+    before = gold.read_bytes()
+    row = record_to_row(licensed_record())
+    start = TEXT.index("داعش في")  # «لداعش» ends sentence s1, «في» starts s2
+    row["entities"].append(
+        {"id": 999, "start_offset": js_utf16(TEXT, start), "end_offset": js_utf16(TEXT, start + 7), "label": "ORG/NAM"}
+    )
+    (tmp_path / "x.jsonl").write_text(dumps_jsonl([row]), encoding="utf-8")
+    args = ["import", "doccano", str(tmp_path / "x.jsonl"), "--corpus", str(corpus), "--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(main, [*args, "--apply"])
+    assert result.exit_code == 1 and "span-crosses-sentence" in result.output, result.output
+    assert gold.read_bytes() == before

@@ -11,7 +11,11 @@ key of the example's meta at the top level. The mapping (docs/DOCCANO.md has the
   ``stance:evidence``; ``coref`` (drawn by an annotator) puts two mentions in one cluster;
 * meta ``aces_id`` (document id), ``aces_base`` (sha256 of the record as pushed) and ``aces_map`` (which
   span was which ACES id, cluster ids/names/members, and references to clusters) bring back what doccano
-  cannot show. Segments, provenance, split and language come from the base record in the corpus.
+  cannot show. Everything that is not an annotation layer comes from the base record in the corpus, as it is
+  there: segments, provenance (with schema 1.2.0's licence, attribution and source file), split, language,
+  and 1.2.0's sentences and annotation status. A field the base leaves unset stays unset; ``aces_base`` covers
+  them all, so a pull sees when the corpus changed them after the push. Annotators see no sentence boundaries:
+  a mention or trigger drawn across one is reported by ``aces validate`` (``span-crosses-sentence``) on import.
 
 doccano counts offsets in UTF-16 units (JavaScript strings), ACES in code points: ``to_utf16``/``from_utf16``
 convert them here and nowhere else.
