@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import msgspec
+
 from aces import record as rec
 from aces.corpus.stats import compute, flatten
 from aces.offsets import record_tokens
@@ -13,7 +15,12 @@ from aces.schema import labels
 DOC = "t-stats"
 # An emoji (one code point, two UTF-16 units), a proclitic ل glued to a name, a quoted name after و.
 TEXT = 'قال المتحدث 😀 إن و"داعش" هاجم كابول لأفغانستان.\nفقرة ثانية'
-OPEN_ENDED = ("removals.by_reason.", "removals.characters_by_reason.", "provenance.by_source.")
+OPEN_ENDED = (
+    "removals.by_reason.",
+    "removals.characters_by_reason.",
+    "provenance.by_source.",
+    "documents.by_outlet_and_split.",
+)
 
 
 def _span(text: str, start: int) -> dict:
@@ -104,8 +111,26 @@ def gold() -> list[rec.Record]:
 
 def test_counts_every_layer_of_an_annotated_record() -> None:
     s = compute([annotated()])
-    assert s["documents"] == {"total": 1, "annotated": 1, "by_split": {"train": 0, "validation": 0, "test": 1}}
-    assert s["segments"]["by_type"] == {"title": 1, "lead": 0, "heading": 0, "paragraph": 1}
+    docs = s["documents"]
+    assert {k: docs[k] for k in ("total", "annotated", "by_split")} == {
+        "total": 1,
+        "annotated": 1,
+        "by_split": {"train": 0, "validation": 0, "test": 1},
+    }
+    status = "(not recorded)" if annotated().annotation_status is msgspec.UNSET else annotated().annotation_status
+    assert {k: n for k, n in docs["by_annotation_status"].items() if n} == {status: 1}
+    assert sum(docs["by_license"].values()) == 1 and sum(docs["characters_by_license"].values()) == len(
+        annotated().text
+    )
+    assert docs["by_outlet_and_split"] == {annotated().id: {"train": 0, "validation": 0, "test": 1}}
+    assert s["segments"]["by_type"] == {
+        "title": 1,
+        "lead": 0,
+        "heading": 0,
+        "dateline": 0,
+        "byline": 0,
+        "paragraph": 1,
+    }
     assert s["mentions"]["by_type"]["GPE"] == 2 and s["mentions"]["by_type"]["PER"] == 1
     assert s["mentions"]["by_form"] == {"NAM": 3, "NOM": 1, "ADJ": 0}
     assert s["mentions"]["by_type_and_form"]["PER"] == {"NAM": 0, "NOM": 1, "ADJ": 0}

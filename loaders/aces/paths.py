@@ -16,3 +16,8 @@ def corpus_dir() -> Path:
 
 def gold_files(corpus: Path | None = None) -> list[Path]:
     return sorted((corpus or corpus_dir()).glob("gold/*.jsonl"))
+
+
+def queue_files(corpus: Path | None = None) -> list[Path]:
+    """The records waiting for annotation: ``CORPUS/queue/*.jsonl``."""
+    return sorted((corpus or corpus_dir()).glob("queue/*.jsonl"))

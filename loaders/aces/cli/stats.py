@@ -11,8 +11,8 @@ import msgspec
 
 from aces import record as rec
 from aces.corpus.stats import compute
-from aces.corpus.stats_tables import all_tables, to_markdown, to_text
-from aces.paths import corpus_dir, gold_files
+from aces.corpus.stats_tables import all_tables, queue_tables, to_markdown, to_text
+from aces.paths import corpus_dir, gold_files, queue_files
 
 
 class StatsInputError(click.ClickException):
@@ -98,27 +98,34 @@ def read_records(files: Iterable[Path]) -> list[rec.Record]:
 def stats_cmd(
     paths: tuple[Path, ...], fmt: str, update: Path | None, check: Path | None, rounds_dir: Path | None
 ) -> None:
-    """Count documents, tokens and annotations of PATH... (JSONL files or corpus dirs; default: the gold corpus)."""
+    """Count documents, tokens and annotations of PATH... (JSONL files or corpus dirs; default: the gold corpus),
+    then the documents waiting in a corpus's queue/."""
     files = input_files(paths) if paths else gold_files()
     if not files:
         raise StatsInputError(f"no gold files under {corpus_dir()}/gold; pass a JSONL file or set ACES_CORPUS")
+    waiting = [f for p in paths if p.is_dir() for f in queue_files(p)] if paths else queue_files()
     stats = compute(read_records(files))
+    queue = compute(read_records(waiting))
     if update or check:
-        _datasheet(update, check, stats, rounds_dir or corpus_dir() / "rounds")
+        _datasheet(update, check, stats, queue, rounds_dir or corpus_dir() / "rounds")
         return
     if fmt == "json":
-        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
-    elif fmt == "markdown":
-        click.echo(to_markdown(all_tables(stats)))
-    else:
-        click.echo(to_text(all_tables(stats)))
+        click.echo(json.dumps({**stats, "queue": queue}, ensure_ascii=False, indent=2))
+        return
+    render = to_markdown if fmt == "markdown" else to_text
+    click.echo(render(all_tables(stats)))
+    if waiting:
+        click.echo("")
+        click.echo(f"Queue: {queue['documents']['total']} documents waiting for annotation (corpus/queue/)")
+        click.echo("")
+        click.echo(render(queue_tables(queue)))
 
 
-def _datasheet(update: Path | None, check: Path | None, stats: dict, rounds_dir: Path) -> None:
+def _datasheet(update: Path | None, check: Path | None, stats: dict, queue: dict, rounds_dir: Path) -> None:
     from aces.corpus import datasheet  # imported here: plain ``aces stats`` does not need the agreement machinery
 
     try:
-        blocks = datasheet.render_blocks(stats, rounds_dir)
+        blocks = datasheet.render_blocks(stats, rounds_dir, queue)
         for path, write in ((update, True), (check, False)):
             if path is None:
                 continue

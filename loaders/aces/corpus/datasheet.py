@@ -19,12 +19,12 @@ from aces.corpus import datasheet_agreement as agreement
 from aces.corpus import ingest
 from aces.corpus.datasheet_agreement import DatasheetError
 from aces.corpus.stats import compute
-from aces.corpus.stats_tables import SECTIONS, to_markdown
-from aces.paths import gold_files
+from aces.corpus.stats_tables import SECTIONS, queue_tables, to_markdown
+from aces.paths import gold_files, queue_files
 
 __all__ = ["BLOCKS", "DatasheetError", "diff", "fill", "regenerate", "render_blocks"]
 
-BLOCKS = (*SECTIONS, "agreement")
+BLOCKS = (*SECTIONS, "queue", "agreement")
 """Every block DATASHEET.md must contain, each exactly once."""
 
 _MARKER = re.compile(r"<!-- stats:(?P<name>[a-z][a-z0-9-]*):(?P<edge>start|end) -->")
@@ -40,9 +40,11 @@ def ingest_rules() -> str:
     )
 
 
-def render_blocks(stats: Mapping, rounds_dir: Path) -> dict[str, str]:
-    """Block name → Markdown content, for the counts in ``stats`` and the rounds under ``rounds_dir``."""
+def render_blocks(stats: Mapping, rounds_dir: Path, queue: Mapping) -> dict[str, str]:
+    """Block name → Markdown content, for the counts of the gold corpus (``stats``) and of the queue, and the
+    rounds under ``rounds_dir``."""
     blocks = {name: to_markdown(build(stats)) for name, build in SECTIONS.items()}
+    blocks["queue"] = to_markdown(queue_tables(queue))
     blocks["cleaning"] += "\n\n" + ingest_rules()
     blocks["agreement"] = agreement.render(agreement.measure(rounds_dir))
     return blocks
@@ -90,9 +92,10 @@ def fill(text: str, blocks: Mapping[str, str]) -> str:
 
 
 def regenerate(text: str, corpus: Path) -> str:
-    """The datasheet ``text`` with its blocks recomputed from ``corpus/gold`` and ``corpus/rounds``."""
+    """The datasheet ``text`` with its blocks recomputed from ``corpus/gold``, ``corpus/queue``, ``corpus/rounds``."""
     records = [r for path in gold_files(corpus) for r in rec.read_jsonl(path)]
-    return fill(text, render_blocks(compute(records), corpus / "rounds"))
+    waiting = [r for path in queue_files(corpus) for r in rec.read_jsonl(path)]
+    return fill(text, render_blocks(compute(records), corpus / "rounds", compute(waiting)))
 
 
 def diff(current: str, expected: str, name: str = "DATASHEET.md") -> str:

@@ -17,6 +17,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+import msgspec
+
+from aces.corpus.conllu_to_records import outlet as treebank_outlet
 from aces.offsets import record_tokens
 from aces.record import AuthorHolder, EntityHolder, EntityTarget, EventTarget, PropositionTarget, Record
 from aces.schema import CURRENT_VERSION, Labels, json_schema, labels
@@ -57,11 +60,13 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
         name: Counter()
         for name in (
             "split", "segment_type", "entity_type", "form", "cluster_type", "event_type", "role", "status",
-            "polarity", "event_polarity", "holder", "target", "removal", "removal_chars", "source",
+            "polarity", "event_polarity", "holder", "target", "removal", "removal_chars", "source", "doc_status",
+            "license", "license_chars",
         )
     }  # fmt: skip
     type_form: dict[str, Counter] = {}
     type_role: dict[str, Counter] = {}
+    outlets: dict[str, Counter] = {}
     totals = Counter()
     raw_files: set[str] = set()
 
@@ -70,8 +75,10 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
         c["split"][rec.split] += 1
         words = len(rec.text.split())
         toks = len(record_tokens(rec))
+        sentences = len(rec.sentences) if isinstance(rec.sentences, tuple) else 0
         for counter in (totals, split):
             counter["documents"] += 1
+            counter["sentences"] += sentences
             counter["characters"] += len(rec.text)
             counter["whitespace_tokens"] += words
             counter["record_tokens"] += toks
@@ -105,6 +112,12 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
             c["holder"][_HOLDER_KINDS[type(st.holder)]] += 1
             c["target"][_TARGET_KINDS[type(st.target)]] += 1
         c["source"][rec.provenance.source] += 1
+        status = rec.annotation_status if isinstance(rec.annotation_status, str) else NOT_RECORDED
+        licence = rec.provenance.license if isinstance(rec.provenance.license, str) else NOT_RECORDED
+        c["doc_status"][status] += 1
+        c["license"][licence] += 1
+        c["license_chars"][licence] += len(rec.text)
+        outlets.setdefault(outlet(rec), Counter())[rec.split] += 1
         raw_files.add(rec.provenance.raw_sha256)
         for rem in rec.provenance.removed:
             c["removal"][rem.reason] += 1
@@ -117,9 +130,14 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
             "total": totals["documents"],
             "annotated": totals["annotated_documents"],
             "by_split": _filled(splits, c["split"]),
+            "by_annotation_status": _filled([*lab.annotation_statuses, NOT_RECORDED], c["doc_status"]),
+            "by_license": _filled([*lab.licenses, NOT_RECORDED], c["license"]),
+            "characters_by_license": _filled([*lab.licenses, NOT_RECORDED], c["license_chars"]),
+            "by_outlet_and_split": {name: _filled(splits, outlets[name]) for name in sorted(outlets)},
         },
         "by_split": {s: {k: per_split[s][k] for k in _SPLIT_KEYS} for s in _filled(splits, c["split"])},
         "segments": {"total": c["segment_type"].total(), "by_type": _filled(lab.segment_types, c["segment_type"])},
+        "sentences": {"total": totals["sentences"]},
         "characters": {"total": totals["characters"]},
         "tokens": {"whitespace": totals["whitespace_tokens"], "record": totals["record_tokens"]},
         "mentions": {
@@ -169,8 +187,18 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
     }
 
 
-_SPLIT_KEYS = ("documents", "characters", "whitespace_tokens", "record_tokens", "mentions", "clusters", "events",
-               "stances")  # fmt: skip
+_SPLIT_KEYS = ("documents", "sentences", "characters", "whitespace_tokens", "record_tokens", "mentions", "clusters",
+               "events", "stances")  # fmt: skip
+NOT_RECORDED = "(not recorded)"
+"""The status or licence of a record whose schema version has no such field (before 1.2.0)."""
+
+
+def outlet(record: Record) -> str:
+    """Where a document was published, for the splits table: the outlet a treebank document's id begins with
+    (``alhayat.20010107.0120`` → ``alhayat``), else the document id itself (a document on its own)."""
+    if isinstance(record.provenance.source_file, msgspec.Struct):
+        return treebank_outlet(record.id)
+    return record.id
 
 
 def flatten(stats: Mapping, prefix: str = "") -> dict[str, object]:

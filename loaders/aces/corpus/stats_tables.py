@@ -34,9 +34,9 @@ def _counts(title: str, column: str, counts: Mapping[str, int], unit: str) -> Ta
 
 def composition(stats: Mapping) -> list[Table]:
     by_split = stats["by_split"]
-    keys = ("documents", "characters", "whitespace_tokens", "record_tokens")
+    keys = ("documents", "sentences", "characters", "whitespace_tokens", "record_tokens")
     size_rows = [(f"`{s}`", *(v[k] for k in keys)) for s, v in by_split.items()]
-    size_rows.append(("total", stats["documents"]["total"], stats["characters"]["total"],
+    size_rows.append(("total", stats["documents"]["total"], stats["sentences"]["total"], stats["characters"]["total"],
                       stats["tokens"]["whitespace"], stats["tokens"]["record"]))  # fmt: skip
     ann_keys = ("mentions", "clusters", "events", "stances")
     ann_rows = [(f"`{s}`", *(v[k] for k in ann_keys)) for s, v in by_split.items()]
@@ -44,8 +44,8 @@ def composition(stats: Mapping) -> list[Table]:
     docs = stats["documents"]
     return [
         Table(
-            "Documents, characters and tokens by split",
-            ("split", "documents", "characters", "whitespace tokens", "record tokens"),
+            "Documents, sentences, characters and tokens by split",
+            ("split", "documents", "sentences", "characters", "whitespace tokens", "record tokens"),
             size_rows,
             [
                 "Characters are Unicode code points of the clean NFC `text`. Whitespace tokens: `len(text.split())`."
@@ -116,6 +116,32 @@ def provenance(stats: Mapping) -> list[Table]:
     ]
 
 
+def splits(stats: Mapping) -> list[Table]:
+    docs = stats["documents"]
+    names = list(docs["by_split"])
+    per_outlet = docs["by_outlet_and_split"].items()
+    rows = [(f"`{outlet}`", *(n[s] for s in names), sum(n.values())) for outlet, n in per_outlet]
+    rows.append(("total", *(docs["by_split"][s] for s in names), docs["total"]))
+    return [
+        Table(
+            "Documents by outlet and split",
+            ("outlet", *names, "total"),
+            rows,
+            ["Outlet: the source a treebank document's id begins with; a document ingested on its own is its own row."],
+        )
+    ]
+
+
+def licensing(stats: Mapping) -> list[Table]:
+    docs = stats["documents"]
+    rows = [(f"`{name}`", n, docs["characters_by_license"][name]) for name, n in docs["by_license"].items()]
+    rows.append(("total", docs["total"], sum(docs["characters_by_license"].values())))
+    return [
+        Table("Documents by licence of the text (`provenance.license`)", ("licence", "documents", "characters"), rows),
+        _counts("Documents by annotation status", "status", docs["by_annotation_status"], "documents"),
+    ]
+
+
 def cleaning(stats: Mapping) -> list[Table]:
     rem = stats["removals"]
     rows = [(f"`{reason}`", n, rem["characters_by_reason"][reason]) for reason, n in rem["by_reason"].items()]
@@ -125,6 +151,8 @@ def cleaning(stats: Mapping) -> list[Table]:
 
 SECTIONS = {
     "composition": composition,
+    "splits": splits,
+    "licensing": licensing,
     "entities": entities,
     "events": events,
     "stances": stances,
@@ -134,8 +162,17 @@ SECTIONS = {
 """Datasheet block name → the tables that fill it, in print order."""
 
 
+QUEUE_SECTIONS = {"composition": composition, "splits": splits, "licensing": licensing}
+"""The tables of the documents waiting in ``corpus/queue/`` (no annotation to count yet)."""
+
+
 def all_tables(stats: Mapping) -> list[Table]:
     return [table for build in SECTIONS.values() for table in build(stats)]
+
+
+def queue_tables(stats: Mapping) -> list[Table]:
+    tables = [table for build in QUEUE_SECTIONS.values() for table in build(stats)]
+    return [t for t in tables if t.title != "Annotations by split"]
 
 
 def _is_number(cell: object) -> bool:
