@@ -28,7 +28,7 @@ import msgspec
 from aces.corpus.splits import SPLITS
 from aces.corpus.version import corpus_version
 from aces.gc_tuning import fewer_collections
-from aces.hf.summary import BuildSummary
+from aces.hf.summary import NOT_RECORDED, BuildSummary, Terms
 from aces.paths import gold_files, repo_root
 from aces.record import Record, from_json
 from aces.schema import known_versions, schema_root
@@ -120,6 +120,15 @@ class _Entry:
     path: Path
     offset: int
     lineno: int
+    license: str = NOT_RECORDED
+    attribution: str | None = None
+
+
+class _Terms(msgspec.Struct):
+    """The licence fields of the provenance (schema 1.2.0; absent before)."""
+
+    license: str = NOT_RECORDED
+    attribution: str | None = None
 
 
 class _Header(msgspec.Struct):
@@ -128,6 +137,7 @@ class _Header(msgspec.Struct):
     schema_version: str
     id: str
     split: str
+    provenance: _Terms = msgspec.field(default_factory=_Terms)
 
 
 _header = msgspec.json.Decoder(_Header)
@@ -161,7 +171,10 @@ def scan(files: list[Path], *, allow_empty: bool = False) -> tuple[list[_Entry],
                         raise BuildError(f"{where}: split {record.split!r} is not one of {', '.join(SPLITS)}")
                     seen[record.id] = where
                     versions.setdefault(record.schema_version, where)
-                    entries.append(_Entry(record.id, record.split, path, offset, lineno))
+                    terms = record.provenance
+                    entries.append(
+                        _Entry(record.id, record.split, path, offset, lineno, terms.license, terms.attribution)
+                    )
                 offset += len(line)
     if not entries and allow_empty:
         return [], None
@@ -463,6 +476,7 @@ def build(
             rows={c: {s: writers[c, s].rows for s in documents} for c in hf.CONFIGS},
             num_bytes={c: {s: writers[c, s].num_bytes for s in documents} for c in hf.CONFIGS},
             data_files={c: {s: (data_file(c, s),) for s in documents if writers[c, s].rows} for c in hf.CONFIGS},
+            terms=Terms.of((e.doc_id, e.license, e.attribution) for e in entries),
         )
         summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint)
     return replace(summary, seconds=time.perf_counter() - started)

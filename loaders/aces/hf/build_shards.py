@@ -42,6 +42,7 @@ from aces.hf.build import (
     staging_folder,
     write_splits,
 )
+from aces.hf.summary import Terms
 
 
 @dataclass
@@ -58,6 +59,8 @@ class ShardBuild:
     num_bytes: dict[str, dict[str, int]] = field(default_factory=dict)
     files: dict[str, dict[str, str]] = field(default_factory=dict)
     """config → split → part file, for each split with at least one row."""
+    terms: list[tuple[str, str, str | None]] = field(default_factory=list)
+    """(document id, licence, attribution) of every document of the shard."""
 
 
 def part_file(config: str, split: str) -> str:
@@ -83,6 +86,7 @@ def build_shard(path: str | Path, part_dir: str | Path) -> ShardBuild:
     part_dir.mkdir(parents=True, exist_ok=True)
     entries, version = scan([path], allow_empty=True)  # the single-process build's checks, for this file
     result = ShardBuild(str(path), str(part_dir), schema_version=version, doc_ids=[e.doc_id for e in entries])
+    result.terms = [(e.doc_id, e.license, e.attribution) for e in entries]
     if not entries:
         return result
     splits = [s for s in SPLITS if any(e.split == s for e in entries)]
@@ -176,6 +180,7 @@ def assemble(
             rows=total("rows"),
             num_bytes=total("num_bytes"),
             data_files=placed,
+            terms=Terms.of(triple for part in parts for triple in part.terms),
         )
         fingerprint = input_fingerprint(corpus, datasheet)
         summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint, {"shards": len(parts)})

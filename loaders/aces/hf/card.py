@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING
 
 from aces.corpus.splits import SPLITS
 from aces.hf import rows as hf
+from aces.hf.summary import NOT_RECORDED, Terms
 from aces.schema import labels
 
 if TYPE_CHECKING:
     from aces.hf.summary import BuildSummary
 
 PRETTY_NAME = "ACES: Arabic Corpus of Entities, Events and Stance"
-LICENSE = "unknown"
-"""The seed article's publisher and licence were not recorded at ingest (see provenance), so none is claimed."""
+UNKNOWN = "unknown"
+"""What the card's ``license`` says when a document's terms were not recorded (the seed article's)."""
 TASK_CATEGORIES = ["token-classification", "text-classification"]
 TASK_IDS = ["named-entity-recognition", "coreference-resolution", "multi-class-classification"]
 _SIZE_BOUNDS = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
@@ -42,7 +43,7 @@ def card_data(summary: BuildSummary):
     data = DatasetCardData(
         pretty_name=PRETTY_NAME,
         language=["ar"],
-        license=LICENSE,
+        license=card_license(summary.terms),
         annotations_creators=["machine-generated"],  # language-model annotators, see DATASHEET.md
         language_creators=["found"],
         multilinguality=["monolingual"],
@@ -87,6 +88,46 @@ def card_data(summary: BuildSummary):
         }
     ).to_dataset_card_data(data)
     return data
+
+
+def card_license(terms: Terms) -> str:
+    """The Hub's ``license``: the one licence of every document (lower-case SPDX id, ``unknown``), ``unknown`` when
+    any document's terms are unknown, else ``other`` (documents differ: the card's Licence section says which)."""
+    names = set(terms.documents)
+    if not names or names & {UNKNOWN, NOT_RECORDED}:
+        return UNKNOWN
+    return next(iter(names)).lower() if len(names) == 1 else "other"
+
+
+def licence_section(summary: BuildSummary) -> list[str]:
+    """Which documents are under which terms, with the attribution their licence asks for."""
+    inventory = labels(summary.schema_version).licenses
+    out = [
+        "## Licence",
+        "",
+        "Each document carries the licence of its text (`provenance.license` in the `documents` config), and every "
+        "row derived from a document (its `ner`, `events` and `stance` rows, the annotations) is under the same "
+        "terms. A document whose licence is `unknown` may not be redistributed until its terms are known.",
+        "",
+        "| licence | documents | terms |",
+        "|---|---:|---|",
+    ]
+    for name, ids in summary.terms.documents.items():
+        terms = inventory.get(name, {})
+        link = f"[{terms['name']}]({terms['url']})" if terms.get("url") else terms.get("name", name)
+        out.append(f"| `{name}` | {len(ids)} | {link} |")
+    for name, ids in summary.terms.documents.items():
+        out += [
+            "",
+            f"<details><summary>Documents under <code>{name}</code></summary>",
+            "",
+            ", ".join(ids),
+            "",
+            "</details>",
+        ]
+        for credit in summary.terms.attributions.get(name, ()):
+            out += ["", f"Attribution for `{name}`: {credit}"]
+    return [*out, ""]
 
 
 def render_card(summary: BuildSummary, datasheet: str | None) -> str:
@@ -171,17 +212,15 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
         ),
         "## Splits",
         "",
-        f"Each document's split ({', '.join(SPLITS)}) is assigned once, when it is ingested, from the first 8 bytes "
-        f"of sha256 of its id modulo 100 ({_split_buckets()}), and stored in the record. "
+        f"Each document's split ({', '.join(SPLITS)}) is assigned once, when it is ingested, and stored in the "
+        "record. A document ingested on its own gets it from the first 8 bytes of sha256 of its id modulo 100 "
+        f"({_split_buckets()}); a batch from one source (a treebank's documents) is stratified by outlet, each "
+        f"outlet's documents spread to about {_targets()} of its characters (`aces.corpus.splits.stratified`). "
         "The build never recomputes it, so adding documents never moves an existing one; only a written "
         "migration may. A split with no document yet is not declared. All rows of a document (its segments, "
         "events and stances) are in the document's split.",
         "",
-        "## Licence",
-        "",
-        "The licence is not yet known: the source article's publisher and terms were not recorded at ingest "
-        "(`provenance.source`). Do not redistribute the text until this card names a licence.",
-        "",
+        *licence_section(summary),
         "## Reproducibility",
         "",
         "Built by `aces build` from the gold JSONL records; two builds of the same corpus are byte-identical. "
@@ -209,6 +248,12 @@ def _split_buckets() -> str:
 
     lows = [0, *(bound for bound, _ in _BOUNDS[:-1])]
     return ", ".join(f"{low}–{bound - 1} {name}" for low, (bound, name) in zip(lows, _BOUNDS, strict=True))
+
+
+def _targets() -> str:
+    from aces.corpus.splits import TARGETS
+
+    return " / ".join(f"{round(share * 100)}% {name}" for name, share in TARGETS.items())
 
 
 def _label_table(title: str, names: list[str], docs: dict[str, str]) -> str:

@@ -206,7 +206,7 @@ def croissant_metadata(out_dir: Path, summary: BuildSummary) -> dict[str, Any]:
             f"evidence). Corpus version {summary.corpus_version}, schema version {summary.schema_version}. "
             f"Entity types: {', '.join(lab.entity_types)}. Offsets are code points of the document text."
         ),
-        "license": "unknown: the source publisher's terms were not recorded at ingest",
+        "license": licences(summary),
         "version": summary.corpus_version,
         "citeAs": (
             "@misc{aces_corpus, title = {"
@@ -224,6 +224,17 @@ def croissant_metadata(out_dir: Path, summary: BuildSummary) -> dict[str, Any]:
         "distribution": distribution,
         "recordSet": record_sets,
     }
+
+
+def licences(summary: BuildSummary) -> list[str]:
+    """Every licence of the documents built: its URL, or what is known of it (``provenance/license`` in the
+    ``documents`` record set says which document is under which)."""
+    inventory = labels(summary.schema_version).licenses
+    out = []
+    for name, ids in summary.terms.documents.items():
+        url = inventory.get(name, {}).get("url")
+        out.append(url or f"{name}: the terms of {len(ids)} document(s) were not recorded; do not redistribute them")
+    return out
 
 
 def write_croissant(out_dir: Path, summary: BuildSummary) -> Path:

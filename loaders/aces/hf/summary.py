@@ -3,10 +3,38 @@ marker. It lives below ``aces.hf.build`` so that the writers of those files need
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aces.corpus.splits import SPLITS
+
+NOT_RECORDED = "(not recorded)"
+"""The licence of a record whose schema version has no licence field (before 1.2.0)."""
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Which documents are under which licence, and the attributions those documents ask for."""
+
+    documents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """licence id → the ids of its documents, sorted."""
+    attributions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """licence id → the distinct attributions its documents carry, sorted."""
+
+    @classmethod
+    def of(cls, documents: Iterable[tuple[str, str, str | None]]) -> Terms:
+        """From ``(document id, licence, attribution or None)`` triples."""
+        ids: dict[str, set[str]] = {}
+        credits: dict[str, set[str]] = {}
+        for doc_id, licence, attribution in documents:
+            ids.setdefault(licence, set()).add(doc_id)
+            if attribution:
+                credits.setdefault(licence, set()).add(attribution)
+        return cls(
+            {name: tuple(sorted(ids[name])) for name in sorted(ids)},
+            {name: tuple(sorted(credits.get(name, ()))) for name in sorted(ids)},
+        )
 
 
 @dataclass(frozen=True)
@@ -23,6 +51,8 @@ class BuildSummary:
     """config → declared split → its parquet files in the folder: one from ``build``, one per shard with rows from
     ``aces.hf.build_shards.assemble``. The card, the Croissant file and the marker (for ``aces.load_arrow``) list
     them."""
+    terms: Terms = field(default_factory=Terms, repr=False)
+    """The licences of the documents built (the card and the Croissant file say which documents are under which)."""
     files: tuple[str, ...] = ()
     """Every file of the finished folder (set once it is in place)."""
     seconds: float = 0.0
