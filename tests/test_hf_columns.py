@@ -21,7 +21,8 @@ from aces.offsets import (
     utf8_offsets,
 )
 from aces.record import Mention, Provenance, Record, Segment
-from hf_samples import sample_records
+from hf_samples import renamed, sample_records
+from spacy_samples import licensed_record
 
 WORDS = ["ولفت", "لأفغانستان", 'و"داعش', "😀", "بكابول", "🇦🇫", "e", "50%", "«طالبان»", "👍🏽قال"]
 
@@ -108,6 +109,7 @@ def test_flat_mentions_keeps_the_outermost_layer_as_the_pairwise_check_does(span
 def test_columns_give_the_tables_of_hf_rows(config: str, size: int) -> None:
     batch = [
         *sample_records(),
+        renamed(licensed_record(), "t-hf-004", "train"),  # a source file among records without one
         _record("d9", "ولفت 😀 لأفغانستان", [(7, 17)], [(0, 4), (5, 17)]),
         _record("d10", "ولفت 😀 لأفغانستان", [(7, 17)], [(0, 17), (5, 17), (9, 40)]),  # overlapping segments
         _record("d11", "no segments", [], []),
@@ -128,6 +130,41 @@ def test_columns_give_the_tables_of_hf_rows(config: str, size: int) -> None:
     for got, want in zip(tables, expected, strict=True):
         assert got.equals(want, check_metadata=True)
         assert got.nbytes == want.nbytes  # the card declares the sum
+
+
+def test_fields_under_a_null_struct_are_empty_as_the_builders_make_them() -> None:
+    """Arrow's JSON reader nulls every field under a null struct; ``hf.to_arrow``'s builders append empty values.
+    After mending, the JSON-parsed column has the reference's buffers (so its nbytes), nested structs and a null
+    field of a present struct included."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    from aces.hf.documents import _empty_under_null_structs
+
+    inner = pa.struct([("a", pa.string()), ("b", pa.int32())])
+    kind = pa.struct([("name", pa.string()), ("n", pa.int32()), ("opt", pa.string()), ("in", inner)])
+    schema = pa.schema([("s", kind), ("k", pa.int32())])
+    rows = [
+        {"k": 1},
+        {"s": {"name": "a", "n": 1, "in": {"a": "x", "b": 2}}, "k": 2},
+        {"k": 3},
+        {"s": {"name": "b", "n": 2, "opt": "o"}, "k": 4},
+    ]
+    reference = pa.Table.from_pylist([{"s": r.get("s"), "k": r["k"]} for r in rows], schema=schema)
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    parsed = pj.read_json(pa.BufferReader(data), parse_options=pj.ParseOptions(explicit_schema=schema))
+    assert parsed.equals(reference) and parsed.nbytes != reference.nbytes
+    mended = pa.Table.from_arrays([_empty_under_null_structs(c) for c in parsed.columns], schema=schema)
+    assert mended.equals(reference) and mended.nbytes == reference.nbytes
+    for got, want in zip(mended.column("s").chunks, reference.column("s").chunks, strict=True):
+        assert [b and b.size for b in got.buffers()] == [b and b.size for b in want.buffers()]
+    for column in parsed.columns:  # a column without a null struct is left as parsed, not rebuilt
+        assert (_empty_under_null_structs(column) is column) == (column.type != kind)
+    provenance = pa.struct([("source", pa.string()), ("offsets", pa.list_(pa.int32()))])
+    plain = pa.chunked_array([pa.array([{"source": "s", "offsets": [1]}], provenance)])
+    assert _empty_under_null_structs(plain) is plain
 
 
 SPACES = [" ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u3000", "\u2029", " \u00a0 "]

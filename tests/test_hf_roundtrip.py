@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from aces.corpus.splits import SPLITS
 from aces.hf.build import build
 from aces.hf.dataset import records as records_back
-from aces.hf.rows import record_from_row
+from aces.hf.rows import document_row, record_from_row, to_arrow
 from aces.offsets import bio_to_spans, flat_mentions
 from aces.record import Record, from_dict
 from aces.schema import CURRENT_VERSION, known_versions
-from hf_samples import write_corpus
-from spacy_samples import random_records
+from hf_samples import renamed, sample_records, write_corpus
+from spacy_samples import licensed_record, random_records
 from strategies import records
 
 
@@ -65,3 +65,37 @@ def test_documents_round_trip_through_parquet_and_datasets(drawn):
                 flat = [m for m in flat_mentions(record.entities) if segment.start <= m.start < segment.end]
                 got = bio_to_spans(spans, [names[i] for i in row["ner_tags"]])
                 assert got == [(m.start, m.end, m.type) for m in flat]
+
+
+def test_schema_1_2_fields_round_trip_through_parquet_and_datasets(tmp_path: Path) -> None:
+    """Several sentences in a segment, a status, a licence with attribution and a source file, beside records
+    without the optional ones (no source file, no attribution, no status): each comes back as it was."""
+    licensed = renamed(licensed_record(), "t-hf-009", "train")
+    plain = msgspec.structs.replace(sample_records()[0], annotation_status=msgspec.UNSET)
+    drawn = [licensed, plain, *sample_records()[1:]]
+    summary = build(write_corpus(tmp_path, drawn), tmp_path / "out")
+    loaded = datasets.load_dataset(str(summary.out_dir), "documents", cache_dir=str(tmp_path / "cache"))
+    rows = {row["id"]: row for part in loaded.values() for row in part}
+    assert rows[licensed.id]["provenance"]["source_file"]["first_line"] == 12
+    assert rows[plain.id]["provenance"]["source_file"] is None and rows[plain.id]["annotation_status"] is None
+    back = {doc_id: record_from_row(row) for doc_id, row in rows.items()}
+    assert back == {r.id: r for r in drawn}
+    assert back[plain.id].annotation_status is msgspec.UNSET
+    assert back[plain.id].provenance.source_file is msgspec.UNSET
+
+
+def test_unset_1_2_fields_of_an_older_record_stay_unset() -> None:
+    """A 1.1.0 record in the documents config: the 1.2.0 columns are null and decode back to unset."""
+    record = msgspec.structs.replace(
+        sample_records()[0],
+        schema_version="1.1.0",
+        sentences=msgspec.UNSET,
+        annotation_status=msgspec.UNSET,
+        provenance=msgspec.structs.replace(sample_records()[0].provenance, license=msgspec.UNSET),
+    )
+    (row,) = to_arrow("documents", "1.1.0", [document_row(record)]).to_pylist()
+    assert row["sentences"] is None and row["annotation_status"] is None and row["provenance"]["license"] is None
+    back = record_from_row(row)
+    assert back == record and (back.sentences, back.annotation_status, back.provenance.license) == (msgspec.UNSET,) * 3
+    empty = msgspec.structs.replace(record, schema_version="1.2.0", sentences=())
+    assert record_from_row(to_arrow("documents", "1.2.0", [document_row(empty)]).to_pylist()[0]).sentences == ()

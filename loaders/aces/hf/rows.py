@@ -117,8 +117,10 @@ def record_from_row(row: dict[str, Any]) -> Record:
     """Inverse of ``document_row`` (also accepts rows read back by ``datasets`` or pandas).
 
     Nulls are dropped before decoding: a null is either a member of another variant of a tagged union (an
-    author holder has no ``ref``), an optional field that was absent (``Event.polarity``), or a null whose
-    default is null (``Epistemic.source``); each decodes back to exactly what was written.
+    author holder has no ``ref``), an optional field that was absent (``Event.polarity``; schema 1.2.0's
+    ``sentences``, ``annotation_status`` and provenance ``license``, ``attribution``, ``source_file`` of an older
+    record), or a null whose default is null (``Epistemic.source``); each decodes back to exactly what was
+    written: an unset field stays unset, and an empty list stays an empty list.
     """
     return from_dict(_drop_nulls(_plain(row)))
 
@@ -362,12 +364,18 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "lang": "BCP-47 language tag of the text.",
         "split": "train, validation or test: assigned at ingest from sha256 of the id, never recomputed.",
         "text": "Clean NFC text; every offset in the dataset counts code points of this string.",
-        "provenance": "Source, raw file path and sha256, offset map back to the raw text, removed debris.",
+        "provenance": "Source, raw file path and sha256, offset map back to the raw text, removed debris; since "
+        "schema 1.2.0 the licence of the text (SPDX id or unknown), the attribution it asks for, and the source file "
+        "the raw file was cut from (null when it is not a cut).",
         "segments": "Title, lead, headings and paragraphs as [start, end) spans of the text.",
         "entities": "Every entity mention (nested ones included): span, text, entity type, mention form.",
         "clusters": "Coreference clusters: canonical name, type, member mention ids.",
         "events": "Event mentions: type, trigger span, arguments (role + mention/cluster/event id), epistemic.",
         "stances": "Stances: holder (author or entity), target (entity, event or proposition), polarity, evidence.",
+        "sentences": "Since schema 1.2.0: the sentences as [start, end) spans with ids, tiling each segment; mentions "
+        "and triggers lie inside one. Null for records of an older schema.",
+        "annotation_status": "Since schema 1.2.0: unannotated, one-pass, reviewed or adjudicated; null when the "
+        "record has none.",
     },
     "ner": {
         "doc_id": "Document id.",
