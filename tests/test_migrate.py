@@ -67,18 +67,20 @@ def test_fixture_up_and_back_is_byte_identical_and_valid_at_each_step(tmp_path: 
 
 
 def test_the_gold_corpus_refuses_a_lossy_downgrade_and_round_trips_what_1_0_0_can_hold(tmp_path: Path) -> None:
-    """The gold uses 1.1.0 (negative polarity, sources on hypothetical events): going down must refuse, untouched;
-    with --allow-loss it drops exactly those values, and going back up is then stamp-only."""
+    """The gold uses 1.1.0's additions (negative polarity, sources on hypothetical events): going down to 1.0.0 must
+    refuse, untouched; with --allow-loss it drops exactly those values (and, from 1.2.0, the annotation status),
+    and going back up to 1.1.0 is then stamp-only."""
     corpus = tmp_path / "corpus"
     shutil.copytree(repo_root() / "corpus" / "gold", corpus / "gold")
     shutil.copytree(repo_root() / "corpus" / "raw", corpus / "raw")
     before = {p.name: p.read_bytes() for p in (corpus / "gold").glob("*.jsonl")}
     gold = [rec.from_json(line) for data in before.values() for line in data.splitlines()]
-    assert {r.schema_version for r in gold} == {"1.1.0"} and validate(corpus).errors == 0
+    assert {r.schema_version for r in gold} == {"1.2.0"} and validate(corpus).errors == 0
     expected = sorted(
         [(r.id, e.id, "polarity") for r in gold for e in r.events if e.polarity == "negative"]
         + [(r.id, e.id, "epistemic.source") for r in gold for e in r.events
            if e.epistemic.status != "claimed" and e.epistemic.source is not None]
+        + [(r.id, r.id, "annotation_status") for r in gold if r.annotation_status is not msgspec.UNSET]
     )  # fmt: skip
     assert expected, "the gold no longer uses what 1.1.0 added; pick another fixture for this test"
 
