@@ -57,11 +57,11 @@ def test_each_record_set_reads_the_built_rows(built, tmp_path):
     for config in hf.CONFIGS:
         assert len(records(config)) == sum(summary.rows[config].values()), config
     ner = datasets.load_dataset(str(summary.out_dir), "ner", split="train", cache_dir=str(tmp_path))
-    by_segment = {row["segment_id"]: row for row in ner}
+    by_sentence = {row["sentence_id"]: row for row in ner}
     read = [r for r in records("ner") if r["ner/split"] == b"train"]
-    assert len(read) == len(by_segment)
+    assert len(read) == len(by_sentence)
     for record in read:
-        row = by_segment[record["ner/segment_id"].decode()]
+        row = by_sentence[record["ner/sentence_id"].decode()]
         assert [t.decode() for t in record["ner/tokens"]] == row["tokens"]
         assert list(record["ner/ner_tags"]) == row["ner_tags"]
         assert list(record["ner/token_starts"]) == row["token_starts"]

@@ -57,15 +57,17 @@ def test_label_columns_are_classlabels_named_by_the_schema(sample, tmp_path):
     assert events["epistemic_status"].names == list(LABELS.epistemic_statuses)
 
 
-def test_ner_rows_are_segments_whose_tags_give_back_the_flat_mentions(sample, tmp_path):
+def test_ner_rows_are_sentences_whose_tags_give_back_the_flat_mentions(sample, tmp_path):
     ner = _load(sample["summary"].out_dir, "ner", tmp_path)["train"]
     record = sample["records"]["t-hf-001"]
     names = ner.features["ner_tags"].feature.names
-    assert [row["segment_id"] for row in ner] == [s.id for s in record.segments]
-    for row, segment in zip(ner, record.segments, strict=True):
+    assert [row["sentence_id"] for row in ner] == [s.id for s in record.sentences]
+    for row, sentence in zip(ner, record.sentences, strict=True):
+        segment = next(s for s in record.segments if s.start <= sentence.start < s.end)
+        assert (row["segment_id"], row["segment_type"]) == (segment.id, segment.type)
         spans = list(zip(row["token_starts"], row["token_ends"], strict=True))
         assert row["tokens"] == [record.text[a:b] for a, b in spans]
-        inside = [m for m in flat_mentions(record.entities) if segment.start <= m.start and m.end <= segment.end]
+        inside = [m for m in flat_mentions(record.entities) if sentence.start <= m.start and m.end <= sentence.end]
         tags = [names[i] for i in row["ner_tags"]]
         assert bio_to_spans(spans, tags) == [(m.start, m.end, m.type) for m in inside]
     # «لأفغانستان»: the proclitic is its own token, outside the GPE mention

@@ -72,7 +72,7 @@ def test_body_carries_versions_splits_labels_and_the_datasheet(built):
     assert "### Datasheet: test corpus" in body and "#### Motivation" in body  # demoted under ## Datasheet
     for name in labels().stance_polarities:
         assert f"`{name}`" in body
-    assert "| `ner` | segment | 3 | 3 | 3 |" in body
+    assert "| `ner` | sentence | 3 | 3 | 3 |" in body
 
 
 def test_a_build_without_datasheet_says_so(tmp_path):

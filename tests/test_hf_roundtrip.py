@@ -60,11 +60,19 @@ def test_documents_round_trip_through_parquet_and_datasets(drawn):
             for row in part:
                 record = by_doc[row["doc_id"]]
                 segment = next(s for s in record.segments if s.id == row["segment_id"])
+                unit = segment  # a row is a sentence (schema 1.2.0), else a segment
+                if row["sentence_id"] is not None:
+                    unit = next(s for s in record.sentences if s.id == row["sentence_id"])
+                    assert segment.start <= unit.start < unit.end <= segment.end
                 spans = list(zip(row["token_starts"], row["token_ends"], strict=True))
                 assert row["tokens"] == [record.text[a:b] for a, b in spans]
-                flat = [m for m in flat_mentions(record.entities) if segment.start <= m.start < segment.end]
+                assert all(unit.start <= a < b <= unit.end for a, b in spans)
+                flat = [m for m in flat_mentions(record.entities) if unit.start <= m.start < unit.end]
                 got = bio_to_spans(spans, [names[i] for i in row["ner_tags"]])
                 assert got == [(m.start, m.end, m.type) for m in flat]
+        rows = [(row["doc_id"], row["sentence_id"] or row["segment_id"]) for part in ner.values() for row in part]
+        units = [(r.id, u.id) for r in drawn for u in (r.sentences if isinstance(r.sentences, tuple) else r.segments)]
+        assert sorted(rows) == sorted(units)  # one row per sentence, or per segment of a record without sentences
 
 
 def test_schema_1_2_fields_round_trip_through_parquet_and_datasets(tmp_path: Path) -> None:

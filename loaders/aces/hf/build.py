@@ -36,7 +36,7 @@ from aces.schema import known_versions, schema_root
 if TYPE_CHECKING:
     import pyarrow as pa
 
-BUILD_FORMAT = 1
+BUILD_FORMAT = 2
 """Bumped when the folder layout or a config's columns change, so old folders count as stale."""
 MARKER = "aces_build.json"
 """Written last; names the inputs a folder was built from (``aces.load`` rebuilds when they change)."""

@@ -154,7 +154,7 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
         "| config | one row per | " + " | ".join(splits) + " |",
         "|---|---|" + "---|" * len(splits),
     ]
-    per = {"documents": "document", "ner": "segment", "events": "event mention", "stance": "stance"}
+    per = {"documents": "document", "ner": "sentence", "events": "event mention", "stance": "stance"}
     for config in hf.CONFIGS:
         out.append(f"| `{config}` | {per[config]} | " + " | ".join(str(summary.rows[config][s]) for s in splits) + " |")
     empty = [f"`{c}`" for c in hf.CONFIGS if c not in summary.declared_configs]

@@ -77,39 +77,47 @@ class NerColumns:
         self.version = version
         self.tag_ids = {name: i for i, name in enumerate(labels(version).bio_labels)}
         self.waiting: list[Record] = []
-        self.texts: dict[str, list[str]] = {"doc_id": [], "segment_id": [], "segment_type": []}
+        self.texts: dict[str, list[str | None]] = {
+            "doc_id": [],
+            "sentence_id": [],
+            "segment_id": [],
+            "segment_type": [],
+        }
         self.parts: dict[str, list[np.ndarray]] = {name: [] for name in (*self._INTS, "data")}
         self.pending = 0
 
     def add(self, record: Record) -> None:
-        self.waiting.append(record)
-        if not record.segments:  # no rows, but a record that cannot be tagged still stops the build
+        units = hf.ner_units(record)
+        self.waiting.append((record, units))
+        if not units:  # no rows, but a record that cannot be tagged still stops the build
             self._tag()
-        self.pending += len(record.segments)
+        self.pending += len(units)
 
     def _tag(self) -> None:
-        """Tokens and tags of the waiting records, cut into their segments' rows."""
+        """Tokens and tags of the waiting records, cut into their rows (``hf.ner_units``)."""
         import numpy as np
 
-        records, self.waiting = self.waiting, []
+        waiting, self.waiting = self.waiting, []
+        records = [record for record, _ in waiting]
         try:
             tokens = tag_records(records, self.tag_ids)
         except TaggingError as err:
             raise hf.ConversionError(
                 f"{records[err.index].id}: cannot tag tokens ({err}); run `aces validate`"
             ) from err
-        segments = [sorted(r.segments, key=lambda s: (s.start, s.end, s.id)) for r in records]
-        owner = np.repeat(np.arange(len(records)), [len(s) for s in segments])
+        units = [units for _, units in waiting]
+        owner = np.repeat(np.arange(len(records)), [len(u) for u in units])
         if not len(owner):
             return
         lengths = np.array([len(r.text) for r in records], np.int64)[owner]
-        seg_starts = np.array([s.start for segs in segments for s in segs], np.int64)
-        seg_ends = np.array([s.end for segs in segments for s in segs], np.int64)
+        unit_starts = np.array([u.start for per in units for u in per], np.int64)
+        unit_stops = np.array([u.stop for per in units for u in per], np.int64)
         base = tokens.bases[owner]
-        # A segment's tokens are one contiguous run (tokens are sorted and do not overlap): two searches. Its
-        # edges are kept inside its own text first, so a wrong offset cannot reach into the next record's.
-        lo = np.searchsorted(tokens.starts, np.clip(seg_starts, 0, lengths) + base, side="left")
-        hi = np.searchsorted(tokens.ends, np.clip(seg_ends, 0, lengths) + base, side="right")
+        # A row's tokens (those starting in [start, stop)) are one contiguous run (tokens are sorted and do not
+        # overlap): two searches. Its edges are kept inside its own text first, so a wrong offset cannot reach
+        # into the next record's.
+        lo = np.searchsorted(tokens.starts, np.clip(unit_starts, 0, lengths) + base, side="left")
+        hi = np.searchsorted(tokens.starts, np.clip(unit_stops, 0, lengths) + base, side="left")
         counts = np.maximum(hi - lo, 0)
         picked = run_indices(lo, counts)
         starts, ends = tokens.starts[picked], tokens.ends[picked]
@@ -121,10 +129,11 @@ class NerColumns:
         ):
             self.parts[name].append(values)
         self.parts["data"].append(token_bytes)
-        for record, segs in zip(records, segments, strict=True):
-            self.texts["doc_id"].extend([record.id] * len(segs))
-            self.texts["segment_id"].extend(s.id for s in segs)
-            self.texts["segment_type"].extend(s.type for s in segs)
+        for record, per in zip(records, units, strict=True):
+            self.texts["doc_id"].extend([record.id] * len(per))
+            self.texts["sentence_id"].extend(u.sentence_id for u in per)
+            self.texts["segment_id"].extend(u.segment_id for u in per)
+            self.texts["segment_type"].extend(u.segment_type for u in per)
 
     def take(self, count: int) -> pa.Table:
         import numpy as np
@@ -141,7 +150,10 @@ class NerColumns:
         texts = pa.StringArray.from_buffers(tokens, string_offsets, pa.py_buffer(flat["data"][:nbytes].copy()))
         schema = hf.arrow_schema("ner", self.version)
         arrays = [
-            *(pa.array(self.texts[name][:count], pa.string()) for name in ("doc_id", "segment_id", "segment_type")),
+            *(
+                pa.array(self.texts[name][:count], pa.string())
+                for name in ("doc_id", "sentence_id", "segment_id", "segment_type")
+            ),
             pa.ListArray.from_arrays(list_offsets, texts),
             pa.ListArray.from_arrays(list_offsets, pa.array(flat["starts"][:tokens].astype(np.int32))),
             pa.ListArray.from_arrays(list_offsets, pa.array(flat["ends"][:tokens].astype(np.int32))),

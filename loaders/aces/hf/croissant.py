@@ -249,7 +249,7 @@ _DOCUMENTS_NOTE = (
     "evidence) are not described here: Croissant 1.0 readers cannot address them; load the config with "
     "`datasets` for the complete record."
 )
-_ROW = {"documents": "document", "ner": "segment", "events": "event mention", "stance": "stance"}
+_ROW = {"documents": "document", "ner": "sentence", "events": "event mention", "stance": "stance"}
 
 
 def _split_field(config: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
@@ -46,6 +46,7 @@ def features(config: str, version: str) -> datasets.Features:
         return Features(
             {
                 "doc_id": string,
+                "sentence_id": string,
                 "segment_id": string,
                 "segment_type": string,
                 "tokens": List(string),
@@ -125,8 +126,38 @@ def record_from_row(row: dict[str, Any]) -> Record:
     return from_dict(_drop_nulls(_plain(row)))
 
 
+class NerUnit(NamedTuple):
+    """One ``ner`` row's place: a sentence (or, for a record without sentences, a segment) and its segment."""
+
+    sentence_id: str | None
+    segment_id: str
+    segment_type: str
+    start: int
+    stop: int
+    """Tokens starting in ``[start, stop)`` are the row's: ``stop`` is the next unit's start in the segment, or the
+    segment's end, so every token of a segment is in exactly one row."""
+
+
+def ner_units(record: Record) -> list[NerUnit]:
+    """The ``ner`` rows of ``record`` in text order: one per sentence (schema 1.2.0), else one per segment."""
+    segments = sorted(record.segments, key=lambda s: (s.start, s.end, s.id))
+    sentences = sorted(record.sentences, key=lambda s: s.start) if isinstance(record.sentences, tuple) else ()
+    if not sentences:
+        return [NerUnit(None, s.id, s.type, s.start, s.end) for s in segments]
+    units: list[NerUnit] = []
+    starts = [s.start for s in segments]
+    for k, sent in enumerate(sentences):
+        i = max(bisect_right(starts, sent.start) - 1, 0)
+        seg = segments[i]
+        after = sentences[k + 1].start if k + 1 < len(sentences) else None
+        stop = after if after is not None and after < seg.end else max(seg.end, sent.end)
+        units.append(NerUnit(sent.id, seg.id, seg.type, sent.start, stop))
+    return units
+
+
 def ner_rows(record: Record) -> list[dict[str, Any]]:
-    """One row per segment: tokens split at every gold span edge, BIO tags of the flat (outermost) layer."""
+    """One row per sentence (per segment before schema 1.2.0): tokens split at every gold span edge, BIO tags of
+    the flat (outermost) layer."""
     lab = labels(record.schema_version)
     tag_ids = {name: i for i, name in enumerate(lab.bio_labels)}
     tokens = record_tokens(record)
@@ -136,17 +167,17 @@ def ner_rows(record: Record) -> list[dict[str, Any]]:
     except (ValueError, KeyError) as err:
         raise ConversionError(f"{record.id}: cannot tag tokens ({err}); run `aces validate`") from err
     out = []
-    # Tokens are in text order and do not overlap, so starts and ends are both sorted and the tokens inside a
-    # segment are one contiguous run: two bisections instead of a scan of every token per segment.
+    # Tokens are in text order and do not overlap, so the tokens starting inside a unit are one contiguous run:
+    # two bisections instead of a scan of every token per unit.
     starts = [start for start, _ in tokens]
-    ends = [end for _, end in tokens]
-    for seg in sorted(record.segments, key=lambda s: (s.start, s.end, s.id)):
-        inside = range(bisect_left(starts, seg.start), bisect_right(ends, seg.end))
+    for unit in ner_units(record):
+        inside = range(bisect_left(starts, unit.start), bisect_left(starts, unit.stop))
         out.append(
             {
                 "doc_id": record.id,
-                "segment_id": seg.id,
-                "segment_type": seg.type,
+                "sentence_id": unit.sentence_id,
+                "segment_id": unit.segment_id,
+                "segment_type": unit.segment_type,
                 "tokens": [record.text[tokens[i][0] : tokens[i][1]] for i in inside],
                 "token_starts": [tokens[i][0] for i in inside],
                 "token_ends": [tokens[i][1] for i in inside],
@@ -379,8 +410,10 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
     },
     "ner": {
         "doc_id": "Document id.",
-        "segment_id": "Segment id (one row per segment).",
-        "segment_type": "title, lead, heading or paragraph.",
+        "sentence_id": "Sentence id (one row per sentence: the UD sent_id for a treebank document); null for a "
+        "record without sentences (schema before 1.2.0), whose rows are its segments.",
+        "segment_id": "Id of the segment (paragraph) holding the sentence.",
+        "segment_type": "title, lead, heading, dateline, byline or paragraph.",
         "tokens": "spaCy blank-Arabic tokens, split at every gold span edge so proclitics are their own tokens.",
         "token_starts": "Start of each token in the document text (code points).",
         "token_ends": "End (exclusive) of each token in the document text (code points).",
