@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from aces.corpus.ingest import IngestError, clean, clean_to_raw, ingest
+from aces.corpus.ingest import IngestError, clean, clean_to_raw
+from aces.corpus.intake import ingest_text
 from aces.paths import corpus_dir, repo_root
 from aces.record import read_jsonl
 
@@ -89,7 +90,7 @@ def test_the_text_keeps_its_typos(gold) -> None:
 
 
 def test_reingesting_the_raw_file_gives_the_gold_text(gold, tmp_path) -> None:
-    again, written = ingest(corpus_dir() / "raw" / SEED_NAME, DOC_ID, gold.provenance.source, tmp_path)
+    again, written = ingest_text(corpus_dir() / "raw" / SEED_NAME, DOC_ID, gold.provenance.source, tmp_path)
     assert written
     assert again.text == gold.text and again.segments == gold.segments and again.sentences == gold.sentences
     assert again.provenance == gold.provenance and again.split == gold.split
@@ -109,11 +110,11 @@ def test_bad_input_gives_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe not utf-8")
     with pytest.raises(IngestError, match="not UTF-8"):
-        ingest(bad, "d", "s", tmp_path)
+        ingest_text(bad, "d", "s", tmp_path)
     stamp = tmp_path / "stamp.txt"
     stamp.write_text("title\nbody aXA6IDMuMjEuMjQ3Ljc4IA== more\nlast line\n", encoding="utf-8")
     with pytest.raises(IngestError, match="base64 token"):
-        ingest(stamp, "d", "s", tmp_path)
+        ingest_text(stamp, "d", "s", tmp_path)
 
 
 def test_cli_refuses_to_overwrite_annotations(tmp_path: Path) -> None:

@@ -34,8 +34,7 @@ def ingest_cmd(
     """Keep RAW byte for byte under CORPUS/raw/ and queue its clean, unannotated record(s) in CORPUS/queue/ID.jsonl
     (annotated documents move to CORPUS/gold/)."""
     from aces.corpus.conllu_to_records import ingest_conllu
-    from aces.corpus.ingest import ingest
-    from aces.corpus.intake import AlreadyThere, queue_path, write_queued
+    from aces.corpus.intake import AlreadyThere, ingest_text, queue_path, write_queued
 
     if conllu == bool(doc_id):
         raise click.UsageError("give --id for a plain-text RAW, or --conllu (the file names its documents), not both")
@@ -48,7 +47,7 @@ def ingest_cmd(
         else:
             assert doc_id is not None
             target = queue_path(corpus_dir, doc_id, force)
-            record, written = ingest(raw, doc_id, source, corpus_dir, license=license_, attribution=attribution)
+            record, written = ingest_text(raw, doc_id, source, corpus_dir, license=license_, attribution=attribution)
             write_queued(corpus_dir, record, target, written)
             done = [(target, record)]
     except AlreadyThere as err:

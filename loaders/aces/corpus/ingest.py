@@ -196,23 +196,19 @@ def clean_to_raw(offset_map: tuple[OffsetRun, ...] | list[OffsetRun], clean_offs
     raise IndexError(f"clean offset {clean_offset} is not in the offset map")
 
 
-def ingest(
-    raw_path: str | Path,
+def text_record(
+    raw_path: Path,
+    data: bytes,
     doc_id: str,
     source: str,
-    corpus_dir: str | Path = "corpus",
     lang: str = "ar",
     license: str = "unknown",
     attribution: str | None = None,
-) -> tuple[Record, bool]:
-    """Keep the raw file under ``corpus_dir/raw/`` (byte for byte) and return its clean, unannotated record (its
-    sentences from the rule-based splitter) and whether the raw file was written now."""
-    from aces.corpus.intake import check_doc_id, keep_raw
+) -> Record:
+    """The clean, unannotated record of a raw file's bytes (its sentences from the rule-based splitter). Writes
+    nothing: ``aces.corpus.intake.ingest_text`` keeps the raw file and queues the record."""
     from aces.corpus.sentences import split
 
-    check_doc_id(doc_id)
-    raw_path = Path(raw_path)
-    data = raw_path.read_bytes()
     try:
         raw = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -220,7 +216,6 @@ def ingest(
     if raw.startswith("\ufeff"):
         raise IngestError(f"{raw_path}: starts with a byte-order mark; ACES offsets assume none")
     text, segments, runs, removals = clean(raw, doc_id)
-    written = keep_raw(Path(corpus_dir), f"raw/{raw_path.name}", data)
     provenance = Provenance(
         source=source,
         raw_path=f"raw/{raw_path.name}",
@@ -230,7 +225,7 @@ def ingest(
         license=license,
         **({"attribution": attribution} if attribution else {}),
     )
-    record = Record(
+    return Record(
         schema_version=CURRENT_VERSION,
         id=doc_id,
         lang=lang,
@@ -241,4 +236,3 @@ def ingest(
         sentences=split(text, segments, doc_id),
         annotation_status="unannotated",
     )
-    return record, written

@@ -81,6 +81,26 @@ def queue_path(corpus: Path, doc_id: str, force: bool) -> Path:
     return target
 
 
+def ingest_text(
+    raw_path: str | Path,
+    doc_id: str,
+    source: str,
+    corpus: str | Path = "corpus",
+    lang: str = "ar",
+    license: str = "unknown",
+    attribution: str | None = None,
+) -> tuple[rec.Record, bool]:
+    """Keep a raw article under ``corpus/raw/`` (byte for byte) and return its clean, unannotated record and
+    whether the raw file was written now (``write_queued`` queues the record)."""
+    from aces.corpus.ingest import text_record
+
+    check_doc_id(doc_id)
+    raw_path = Path(raw_path)
+    data = raw_path.read_bytes()
+    record = text_record(raw_path, data, doc_id, source, lang, license, attribution)
+    return record, keep_raw(Path(corpus), record.provenance.raw_path, data)
+
+
 def write_queued(corpus: Path, record: rec.Record, target: Path, raw_written: bool) -> None:
     """Validate ``record`` as a queued record of ``corpus`` (every level but the corpus-wide search), then write
     it; on an error nothing is written and a raw file written for it is removed again."""
