@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from aces import record as rec
 from aces.cli import main
 from aces.paths import repo_root
+from aces.schema import CURRENT_VERSION
 from aces.validate import validate
 from aces.versions import atomic, migrate
 from aces.versions.migrate import LossRefused, MigrationError, migrate_paths, migrate_record, plan_file, route
@@ -75,7 +76,7 @@ def test_the_gold_corpus_refuses_a_lossy_downgrade_and_round_trips_what_1_0_0_ca
     shutil.copytree(repo_root() / "corpus" / "raw", corpus / "raw")
     before = {p.name: p.read_bytes() for p in (corpus / "gold").glob("*.jsonl")}
     gold = [rec.from_json(line) for data in before.values() for line in data.splitlines()]
-    assert {r.schema_version for r in gold} == {"1.2.0"} and validate(corpus).errors == 0
+    assert {r.schema_version for r in gold} == {CURRENT_VERSION} and validate(corpus).errors == 0
     expected = sorted(
         [(r.id, e.id, "polarity") for r in gold for e in r.events if e.polarity == "negative"]
         + [(r.id, e.id, "epistemic.source") for r in gold for e in r.events

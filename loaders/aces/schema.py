@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema_rs
 
-CURRENT_VERSION = "1.2.0"
+CURRENT_VERSION = "1.3.0"
 
 
 def schema_root() -> Path:

@@ -29,7 +29,10 @@ MENTION, EVENT, STANCE = "mention", "event", "stance"
 LAYERS = (MENTION, EVENT, STANCE)
 LAYER_NAMES = {MENTION: "Entities", EVENT: "Events", STANCE: "Stances"}
 # Colour-blind-friendly light tones; types and polarities take them in inventory order (labels.json).
-ENTITY_COLOURS = ["#7fb3d5", "#f5b041", "#82e0aa", "#f1948a", "#bb8fce", "#f7dc6f", "#76d7c4", "#d7bde2"]
+ENTITY_COLOURS = [
+    *("#7fb3d5", "#f5b041", "#82e0aa", "#f1948a", "#bb8fce", "#f7dc6f", "#76d7c4", "#d7bde2"),
+    *("#f0b27a", "#aeb6bf"),
+]
 POLARITY_COLOURS = ["#abebc6", "#f5b7b1", "#d5d8dc", "#fad7a0", "#aed6f1"]
 TRIGGER_COLOUR = "#333"
 _LEVEL_PX = 4  # vertical step between stacked mention underlines

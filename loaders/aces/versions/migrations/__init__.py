@@ -7,14 +7,14 @@ written, its inverse); ``MIGRATIONS`` lists them all. Adding a version means add
 
 from __future__ import annotations
 
-from aces.versions.migrations import v1_0_0_to_1_1_0, v1_1_0_to_1_2_0
+from aces.versions.migrations import v1_0_0_to_1_1_0, v1_1_0_to_1_2_0, v1_2_0_to_1_3_0
 from aces.versions.migrations.base import Loss, Migration, Step
 
 __all__ = ["MIGRATIONS", "Loss", "Migration", "Step"]
 
 
 def _registry() -> dict[tuple[str, str], Migration]:
-    found = [*v1_0_0_to_1_1_0.MIGRATIONS, *v1_1_0_to_1_2_0.MIGRATIONS]
+    found = [*v1_0_0_to_1_1_0.MIGRATIONS, *v1_1_0_to_1_2_0.MIGRATIONS, *v1_2_0_to_1_3_0.MIGRATIONS]
     registry: dict[tuple[str, str], Migration] = {}
     for migration in found:
         key = (migration.source, migration.target)
