@@ -18,6 +18,7 @@ from aces.cli.migrate import migrate_cmd
 from aces.cli.release import release_cmd
 from aces.cli.report import report_cmd
 from aces.cli.run import run_cmd
+from aces.cli.sheet import sheet_group
 from aces.cli.spacy import export_spacy, import_spacy, show_cmd
 from aces.cli.stats import stats_cmd
 from aces.cli.validate import checks_cmd, validate_cmd
@@ -32,6 +33,7 @@ def main() -> None:
 for command in (
     ingest_cmd, validate_cmd, checks_cmd, stats_cmd, run_cmd, build_cmd, publish_cmd, show_cmd, report_cmd,
     export_group, import_group, doccano_group, agree_cmd, diff_cmd, adjudicate_cmd, migrate_cmd, release_cmd,
+    sheet_group,
 ):  # fmt: skip
     main.add_command(command)
 for command in (export_spacy, export_doccano, export_brat, export_conll):
