@@ -336,10 +336,17 @@ def _float_offset(record: dict, rng: random.Random) -> str:
 
 
 def _claim_without_source(record: dict, rng: random.Random) -> str:
-    claimed = [s for s, rule in labels(record["schema_version"]).epistemic_source.items() if rule == "required"]
+    """A status that requires a source without one; where no status requires one (1.3.0: a claim's source is
+    optional), a source on a status that forbids one."""
+    rules = labels(record["schema_version"]).epistemic_source
     ev = rng.choice(record["events"])
-    ev["epistemic"] = {"status": claimed[0], "source": None}
-    return "claimed-without-source"
+    required = [s for s, rule in rules.items() if rule == "required"]
+    if required:
+        ev["epistemic"] = {"status": required[0], "source": None}
+        return "claimed-without-source"
+    forbidden = next(s for s, rule in rules.items() if rule == "forbidden")
+    ev["epistemic"] = {"status": forbidden, "source": record["entities"][0]["id"]}
+    return "source-without-claim"
 
 
 def _trailing_space(record: dict, rng: random.Random) -> str:

@@ -2,11 +2,12 @@
 
 1.3.0 adds labels only: the entity types ``VEH`` and ``MONEY``, the ACE 2005 event types the newswire documents
 need (Personnel, Justice, Transaction, Business, Conflict.Demonstrate, Contact.Phone-Write), each with its roles,
-and vehicles where roles admit things (a Transport's ``Vehicle``, ``VEH`` instruments). Every 1.2.0 record is a
+vehicles where roles admit things (a Transport's ``Vehicle``, ``VEH`` instruments), and claims whose claimant the
+text does not name (``epistemic_source``: claimed → optional). Every 1.2.0 record is a
 1.3.0 record meaning the same, so the upgrade only restamps it. The downgrade drops what uses a 1.3.0 label:
 mentions and clusters of a new entity type, events of a new event type, arguments in a role 1.2.0 lacks, and
-then every argument, source, holder or target that pointed at them (a claim whose claimant goes goes too; a
-stance that loses its holder or target is dropped whole). Each is a loss.
+then every argument, source, holder or target that pointed at them (a claim without a claimant, or whose
+claimant goes, goes too; a stance that loses its holder or target is dropped whole). Each is a loss.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def downgrade(record: rec.Record) -> tuple[rec.Record, list[Loss]]:
             gone.add(e.id)
             losses.append(Loss(doc, e.id, "type", f"{e.type} event {e.trigger.text!r}"))
     required = {status for status, rule in old.epistemic_source.items() if rule == "required"}
+    for e in record.events:  # a claim with no claimant is 1.3.0's; 1.2.0 requires the source
+        if e.id not in gone and e.epistemic.source is None and e.epistemic.status in required:
+            gone.add(e.id)
+            losses.append(Loss(doc, e.id, "epistemic.source", f"{e.epistemic.status} event with no source"))
     changed = True
     while changed:  # a dropped claimant drops its claim, which may be another event's Content
         changed = False
