@@ -155,3 +155,14 @@ def test_cli_writes_a_validated_record_and_refuses_an_invalid_one(corpus: Path, 
     assert next(rec.read_jsonl(out / f"{DOC}.jsonl")) == written  # the earlier record is left as it was
     back = CliRunner().invoke(main, ["sheet", "extract", str(out / f"{DOC}.jsonl"), "--out", str(tmp_path)])
     assert back.exit_code == 0 and apply(json.loads((tmp_path / f"{DOC}.sheet.json").read_text()), queued()) == written
+
+
+def test_cli_text_prints_the_ids_a_sheet_names(corpus: Path) -> None:
+    shown = CliRunner().invoke(main, ["sheet", "text", DOC, "--corpus", str(corpus)])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert lines[0] == "[p1 title]" and lines[1] == "  p1u1: سوريا: تعديل وزاري واسع يشمل 8 حقائب"
+    record = queued()
+    assert sum(line.startswith("  p") for line in lines) == len(record.sentences)
+    missing = CliRunner().invoke(main, ["sheet", "text", "no-such-doc", "--corpus", str(corpus)])
+    assert missing.exit_code == 1 and "no record" in missing.output

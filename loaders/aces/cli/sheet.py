@@ -87,3 +87,20 @@ def extract_cmd(records: tuple[Path, ...], out_dir: Path) -> None:
             target = out_dir / f"{record.id}.sheet.json"
             write_atomic(target, (json.dumps(sheet, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
             click.echo(str(target))
+
+
+@sheet_group.command("text")
+@click.argument("doc_id")
+@click.option("--corpus", type=_DIR, default=Path("corpus"), show_default=True, help="Where the record is.")
+def text_cmd(doc_id: str, corpus: Path) -> None:
+    """Print DOC_ID's sentences with the ids a sheet's "in" names (paragraph type in brackets)."""
+    from aces import record as rec
+
+    record = next(rec.read_jsonl(_base(corpus, doc_id)))
+    prefix = record.id + ":"
+    sentences = record.sentences if isinstance(record.sentences, tuple) else ()
+    for seg in record.segments:
+        click.echo(f"[{seg.id.removeprefix(prefix)} {seg.type}]")
+        inside = [s for s in sentences if seg.start <= s.start < seg.end] or [seg]
+        for s in inside:
+            click.echo(f"  {s.id.removeprefix(prefix)}: {record.text[s.start : s.end]}")
