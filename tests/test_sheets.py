@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import msgspec
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -166,3 +167,33 @@ def test_cli_text_prints_the_ids_a_sheet_names(corpus: Path) -> None:
     assert sum(line.startswith("  p") for line in lines) == len(record.sentences)
     missing = CliRunner().invoke(main, ["sheet", "text", "no-such-doc", "--corpus", str(corpus)])
     assert missing.exit_code == 1 and "no record" in missing.output
+
+
+def test_promote_moves_an_annotated_document_from_the_queue_to_gold(corpus: Path, tmp_path: Path) -> None:
+    record = apply(small_sheet(), queued())
+    annotated = tmp_path / "annotated.jsonl"
+    rec.write_jsonl([record], annotated)
+    run = CliRunner().invoke(main, ["queue", "promote", str(annotated), "--corpus", str(corpus)])
+    assert run.exit_code == 0, run.output
+    assert not (corpus / "queue" / f"{DOC}.jsonl").exists()
+    assert next(rec.read_jsonl(corpus / "gold" / f"{DOC}.jsonl")) == record
+    again = CliRunner().invoke(main, ["queue", "promote", str(annotated), "--corpus", str(corpus)])
+    assert again.exit_code == 1 and "already in gold/" in again.output
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: msgspec.structs.replace(r, text=r.text.replace("سوريا", "سورية", 1)), "changes the document (text"),
+        (lambda r: msgspec.structs.replace(r, split="test"), "changes the document (split"),
+        (lambda r: msgspec.structs.replace(r, annotation_status=msgspec.UNSET), "annotation-status-missing"),
+        (lambda r: msgspec.structs.replace(r, entities=(), clusters=(), events=()), "gold-unannotated"),
+    ],
+)
+def test_promote_refuses_what_is_not_the_document_annotated(corpus: Path, tmp_path: Path, change, message) -> None:
+    record = change(apply(small_sheet(), queued()))
+    annotated = tmp_path / "annotated.jsonl"
+    rec.write_jsonl([record], annotated)
+    run = CliRunner().invoke(main, ["queue", "promote", str(annotated), "--corpus", str(corpus)])
+    assert run.exit_code == 1 and message in run.output, run.output
+    assert (corpus / "queue" / f"{DOC}.jsonl").exists() and not (corpus / "gold").exists()

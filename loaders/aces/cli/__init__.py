@@ -15,6 +15,7 @@ from aces.cli.doccano import doccano_group, export_doccano, import_doccano
 from aces.cli.formats import export_group, import_group
 from aces.cli.ingest import ingest_cmd
 from aces.cli.migrate import migrate_cmd
+from aces.cli.queue import queue_group
 from aces.cli.release import release_cmd
 from aces.cli.report import report_cmd
 from aces.cli.run import run_cmd
@@ -33,7 +34,7 @@ def main() -> None:
 for command in (
     ingest_cmd, validate_cmd, checks_cmd, stats_cmd, run_cmd, build_cmd, publish_cmd, show_cmd, report_cmd,
     export_group, import_group, doccano_group, agree_cmd, diff_cmd, adjudicate_cmd, migrate_cmd, release_cmd,
-    sheet_group,
+    sheet_group, queue_group,
 ):  # fmt: skip
     main.add_command(command)
 for command in (export_spacy, export_doccano, export_brat, export_conll):

@@ -115,3 +115,37 @@ def write_queued(corpus: Path, record: rec.Record, target: Path, raw_written: bo
         listed = "; ".join(f"{f.code}: {f.message}" for f in errors[:5])
         raise IngestError(f"{record.id}: the ingested record would not validate ({len(errors)} errors): {listed}")
     write_atomic(target, line)
+
+
+SOURCE_FIELDS = ("text", "lang", "split", "provenance", "segments", "sentences")
+"""What annotation never changes: the document as ingested."""
+
+
+def promote(record: rec.Record, corpus: Path) -> Path:
+    """Move an annotated document from ``corpus/queue/`` to ``corpus/gold/``: ``record`` must be the queued
+    document (same id and the same text, split, provenance, segments and sentences) with its annotations and a
+    status, and must validate as gold. The gold file is written atomically, then the queued file removed."""
+    from aces.validate.runner import Validation
+
+    check_doc_id(record.id)
+    queued = corpus / QUEUE / f"{record.id}.jsonl"
+    gold = corpus / GOLD / f"{record.id}.jsonl"
+    if not queued.is_file():
+        where = "is already in gold/" if gold.exists() else "is not in queue/"
+        raise IngestError(f"{record.id} {where}; only a queued document can be promoted")
+    base = next(rec.read_jsonl(queued))
+    changed = [name for name in SOURCE_FIELDS if getattr(base, name) != getattr(record, name)]
+    if changed or base.schema_version != record.schema_version:
+        what = ", ".join(changed) or "schema_version"
+        raise IngestError(
+            f"{record.id}: the annotated record changes the document ({what}); annotation only adds layers"
+        )
+    line = rec.to_json(record).encode("utf-8") + b"\n"
+    findings = Validation(cross_document=False).check_line(line, str(gold), 1, corpus)
+    problems = [f for f in findings if f.is_error or f.code == "annotation-status-missing"]
+    if problems:
+        listed = "; ".join(f"{f.code}: {f.message}" for f in problems[:5])
+        raise IngestError(f"{record.id}: not valid as gold ({len(problems)} problems): {listed}")
+    write_atomic(gold, line)
+    queued.unlink()
+    return gold
