@@ -197,3 +197,30 @@ def test_promote_refuses_what_is_not_the_document_annotated(corpus: Path, tmp_pa
     run = CliRunner().invoke(main, ["queue", "promote", str(annotated), "--corpus", str(corpus)])
     assert run.exit_code == 1 and message in run.output, run.output
     assert (corpus / "queue" / f"{DOC}.jsonl").exists() and not (corpus / "gold").exists()
+
+
+def test_two_passes_adjudicated_give_an_adjudicated_gold_that_promotes(corpus: Path, tmp_path: Path) -> None:
+    """The round-2 path: two sheets → two pass records → `aces adjudicate` → `aces queue promote`."""
+    first = small_sheet()
+    second = small_sheet()
+    second["mentions"].pop()  # pass B missed «كنعان» in p5
+    second["status"] = "one-pass"
+    for name, sheet in (("pass-a", first), ("pass-b", second)):
+        (tmp_path / name).mkdir()
+        rec.write_jsonl([apply(sheet, queued())], tmp_path / name / f"{DOC}.jsonl")
+    out = tmp_path / "adjudicated" / f"{DOC}.jsonl"
+    out.parent.mkdir()
+    args = ["adjudicate", str(tmp_path / "pass-a"), str(tmp_path / "pass-b"), "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 1  # conflicts to decide
+    review = out.with_name(f"{out.stem}.review.jsonl")
+    entries = [json.loads(line) for line in review.read_text(encoding="utf-8").splitlines()]
+    assert [e["kind"] for e in entries] == ["mention", "cluster"]  # the mention, and its cluster's members
+    for entry in entries:
+        entry["decision"] = "a"
+    review.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
+    done = CliRunner().invoke(main, [*args, "--decisions", str(review)])
+    assert done.exit_code == 0, done.output
+    gold = next(rec.read_jsonl(out))
+    assert gold.annotation_status == "adjudicated" and len(gold.entities) == 4
+    promoted = CliRunner().invoke(main, ["queue", "promote", str(out), "--corpus", str(corpus)])
+    assert promoted.exit_code == 0, promoted.output

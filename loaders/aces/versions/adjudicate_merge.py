@@ -24,6 +24,7 @@ from typing import Any
 import msgspec
 
 from aces import record as rec
+from aces.schema import labels
 from aces.validate.level3_refs import corpus_dir_of
 from aces.validate.runner import Validation
 from aces.versions.adjudicate import CHOICES, DocReview, Review, Unit, conflict_entries, side_index
@@ -294,6 +295,10 @@ class Merged:
     origins: dict[str, str]
 
 
+ADJUDICATED = "adjudicated"
+"""The annotation status of a document merged from two passes (labels.json ``annotation_statuses``)."""
+
+
 def _decision(unit: Unit, decisions: dict[str, Decision]) -> Decision | None:
     return None if unit.agreed else decisions[unit.conflict_id]  # type: ignore[index]
 
@@ -325,9 +330,10 @@ def merge(rv: Review, decisions: dict[str, Decision]) -> Merged:
         stances = tuple(_stance(doc, k) for k in doc.kept["stance"])
         base = d.a or d.b
         assert base is not None
-        records.append(
-            msgspec.structs.replace(base, entities=mentions, clusters=clusters, events=events, stances=stances)
-        )
+        merged = msgspec.structs.replace(base, entities=mentions, clusters=clusters, events=events, stances=stances)
+        if labels(base.schema_version).annotation_statuses:  # schema 1.2.0+: the merge of two passes is adjudicated
+            merged = msgspec.structs.replace(merged, annotation_status=ADJUDICATED)
+        records.append(merged)
         for kind in _STRUCT:
             for kept in doc.kept[kind]:
                 origins[kept.gold_id] = kept.origin
