@@ -209,3 +209,19 @@ def test_the_seed_document_counts() -> None:
     # The seed's closing line (scraper stamp + site watermark) is removed, and the stats say so.
     assert s["removals"]["by_reason"]["scraper-token"] >= 1
     assert s["removals"]["by_reason"]["watermark"] >= 1
+
+
+def test_per_document_rates_and_outliers() -> None:
+    from aces.corpus.stats import per_document
+
+    base = annotated()
+    quiet = [msgspec.structs.replace(base, id=f"q{n}", events=base.events[:1], stances=()) for n in range(6)]
+    busy = msgspec.structs.replace(base, id="busy")
+    rows = {r["id"]: r for r in per_document([*quiet, busy])}
+    words = len(base.text.split())
+    assert (len(base.events), len(base.stances)) == (2, 2)  # the busy document doubles the quiet ones' events
+    assert rows["busy"]["events_per_100_words"] == 100 * 2 / words
+    assert rows["busy"]["name_share"] == sum(m.form == "NAM" for m in base.entities) / len(base.entities)
+    assert rows["busy"]["outliers"] == ["events high", "stances high"] and rows["q0"]["outliers"] == []
+    empty = per_document([msgspec.structs.replace(base, id="e", entities=(), clusters=(), events=(), stances=())])
+    assert empty[0]["name_share"] is None and empty[0]["mentions_per_100_words"] == 0

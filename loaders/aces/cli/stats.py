@@ -90,13 +90,23 @@ def read_records(files: Iterable[Path]) -> list[rec.Record]:
     help="Exit 1 with a diff when the datasheet's generated blocks disagree with these records.",
 )
 @click.option(
+    "--per-document",
+    is_flag=True,
+    help="One row per document: each layer per hundred words, share of names, and the outliers to look at.",
+)
+@click.option(
     "--rounds",
     "rounds_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Annotation rounds for the agreement block (default: CORPUS/rounds).",
 )
 def stats_cmd(
-    paths: tuple[Path, ...], fmt: str, update: Path | None, check: Path | None, rounds_dir: Path | None
+    paths: tuple[Path, ...],
+    fmt: str,
+    update: Path | None,
+    check: Path | None,
+    per_document: bool,
+    rounds_dir: Path | None,
 ) -> None:
     """Count documents, tokens and annotations of PATH... (JSONL files or corpus dirs; default: the gold corpus),
     then the documents waiting in a corpus's queue/."""
@@ -104,6 +114,16 @@ def stats_cmd(
     if not files:
         raise StatsInputError(f"no gold files under {corpus_dir()}/gold; pass a JSONL file or set ACES_CORPUS")
     waiting = [f for p in paths if p.is_dir() for f in queue_files(p)] if paths else queue_files()
+    if per_document:
+        from aces.corpus.stats import per_document as rows_of
+        from aces.corpus.stats_tables import per_document_table
+
+        rows = rows_of(read_records(files))
+        if fmt == "json":
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            click.echo((to_markdown if fmt == "markdown" else to_text)([per_document_table(rows)]))
+        return
     stats = compute(read_records(files))
     queue = compute(read_records(waiting))
     if update or check:

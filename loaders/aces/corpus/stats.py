@@ -211,3 +211,42 @@ def flatten(stats: Mapping, prefix: str = "") -> dict[str, object]:
         else:
             out[name] = value
     return out
+
+
+PER_DOCUMENT_RATES = ("mentions", "clusters", "events", "stances")
+OUTLIER_Z = 2.0
+"""A document whose rate of a layer lies more than this many standard deviations from the corpus mean is an
+outlier to look at (``per_document``)."""
+
+
+def per_document(records: Iterable[Record]) -> list[dict]:
+    """One row per document: its size, each layer per hundred whitespace words, the share of names among its
+    mentions, and the layers whose rate is an outlier (``OUTLIER_Z`` standard deviations from the mean)."""
+    rows = []
+    for rec in records:
+        words = len(rec.text.split())
+        counts = {"mentions": len(rec.entities), "clusters": len(rec.clusters), "events": len(rec.events),
+                  "stances": len(rec.stances)}  # fmt: skip
+        names = sum(m.form == "NAM" for m in rec.entities)
+        rows.append(
+            {
+                "id": rec.id,
+                "split": rec.split,
+                "status": rec.annotation_status if isinstance(rec.annotation_status, str) else NOT_RECORDED,
+                "words": words,
+                **{f"{k}_per_100_words": (100 * n / words if words else None) for k, n in counts.items()},
+                "name_share": names / len(rec.entities) if rec.entities else None,
+                "outliers": [],
+            }
+        )
+    for layer in PER_DOCUMENT_RATES:
+        key = f"{layer}_per_100_words"
+        values = [r[key] for r in rows if r[key] is not None]
+        if len(values) < 3:
+            continue
+        mean = sum(values) / len(values)
+        sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+        for row in rows:
+            if sd and row[key] is not None and abs(row[key] - mean) > OUTLIER_Z * sd:
+                row["outliers"].append(f"{layer} {'high' if row[key] > mean else 'low'}")
+    return rows

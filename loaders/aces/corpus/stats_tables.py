@@ -211,3 +211,33 @@ def to_text(tables: list[Table]) -> str:
         lines += [note.replace("`", "") for note in table.notes]
         parts.append("\n".join(line.rstrip() for line in lines))
     return "\n\n".join(parts)
+
+
+def per_document_table(rows: list[Mapping]) -> Table:
+    """``aces.corpus.stats.per_document`` as a table: rates per hundred words, share of names, outliers."""
+    body = [
+        (f"`{r['id']}`", r["split"], r["status"], r["words"],
+         *(r[f"{layer}_per_100_words"] for layer in ("mentions", "clusters", "events", "stances")),
+         r["name_share"], ", ".join(r["outliers"]) or "")
+        for r in rows
+    ]  # fmt: skip
+    return Table(
+        "Annotation density per document",
+        (
+            "document",
+            "split",
+            "status",
+            "words",
+            "mentions /100w",
+            "clusters /100w",
+            "events /100w",
+            "stances /100w",
+            "names share",
+            "outlier",
+        ),
+        body,
+        [
+            "Rates per hundred whitespace words; names share: NAM mentions among all mentions. Outlier: a rate more "
+            "than two standard deviations from the mean of the documents listed.",
+        ],
+    )
