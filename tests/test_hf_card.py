@@ -81,3 +81,10 @@ def test_a_build_without_datasheet_says_so(tmp_path):
     assert "_No datasheet at build time._" in card.text
     assert [c["config_name"] for c in card.data.configs] == ["documents", "events", "ner", "stance"]
     assert all([f["split"] for f in c["data_files"]] == ["train"] for c in card.data.configs)
+
+
+def test_the_first_screen_says_who_annotated_and_that_licences_differ(built):
+    _, card = built
+    first_screen = card.text.split("## Configs", 1)[0]
+    assert "The annotators are language-model instances, not people" in first_screen
+    assert "no native speaker has reviewed" in first_screen and "Licences differ by document" in first_screen

@@ -137,9 +137,14 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
     splits = summary.splits
     out = ["---", data.to_yaml(), "---", "", f"# {PRETTY_NAME}", ""]
     out += [
-        "Arabic news about armed groups with gold annotations in three layers: **entities** (typed mentions, nested,",
-        "and coreference clusters), **events** (typed triggers with role-labelled arguments and an epistemic",
-        "status saying who claims them) and **stance** (holder, target, polarity, evidence).",
+        "Arabic news annotated in three layers: **entities** (typed mentions, nested, and coreference clusters),",
+        "**events** (typed triggers with role-labelled arguments and an epistemic status saying who claims them)",
+        "and **stance** (holder, target, polarity, evidence).",
+        "",
+        "**The annotators are language-model instances, not people**: each document has one pass read again by a",
+        "second instance, or two independent passes merged by adjudication (`annotation_status` in the `documents`",
+        "config says which); no native speaker has reviewed the annotations yet. Agreement between the passes is in",
+        "the datasheet below. **Licences differ by document**: see [Licence](#licence).",
         "",
         f"- Corpus version: **{summary.corpus_version}** (`aces publish` tags the Hub revision "
         f"`v{summary.corpus_version}`)",
