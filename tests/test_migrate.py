@@ -88,6 +88,8 @@ def test_the_gold_corpus_refuses_a_lossy_downgrade_and_round_trips_what_1_0_0_ca
         + [(r.id, e.id, "epistemic.source") for r in gold for e in r.events
            if e.epistemic.status != "claimed" and e.epistemic.source is not None]
         + [(r.id, r.id, "annotation_status") for r in gold if r.annotation_status is not msgspec.UNSET]
+        + [(r.id, "provenance", "provenance.corpus_version") for r in gold
+           if r.provenance.corpus_version is not msgspec.UNSET]
     )  # fmt: skip
     assert expected, "the gold no longer uses what 1.1.0 added; pick another fixture for this test"
 
