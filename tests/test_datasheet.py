@@ -141,8 +141,8 @@ def test_zero_corpus_renders_every_block(tmp_path: Path) -> None:
 def test_copy_of_corpus_regenerates_identically(tmp_path: Path) -> None:
     """Regeneration depends on the corpus contents only, not on where the corpus lives."""
     shutil.copytree(CORPUS / "gold", tmp_path / "gold")
-    shutil.copytree(CORPUS / "queue", tmp_path / "queue")
-    if (CORPUS / "rounds").is_dir():
-        shutil.copytree(CORPUS / "rounds", tmp_path / "rounds")
+    for optional in ("queue", "rounds"):
+        if (CORPUS / optional).is_dir():
+            shutil.copytree(CORPUS / optional, tmp_path / optional)
     text = SHEET.read_text(encoding="utf-8")
     assert datasheet.regenerate(text, tmp_path) == datasheet.regenerate(text, CORPUS)
