@@ -14,17 +14,15 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import msgspec
 
+from aces.atomic import replace_folder, staging_folder
 from aces.corpus.splits import SPLITS
 from aces.corpus.version import corpus_version
 from aces.gc_tuning import fewer_collections
@@ -367,38 +365,6 @@ def check_out_dir(out_dir: Path) -> None:
     """Refuse, before any work, an ``out_dir`` that holds something other than an ACES build (it is replaced)."""
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
         raise BuildError(f"{out_dir} exists and is not an ACES build folder; pass an empty or new --out")
-
-
-@contextmanager
-def staging_folder(out_dir: Path, purpose: str) -> Iterator[Path]:
-    """A new folder beside ``out_dir`` (same file system, so it can be renamed into place), removed if the block
-    fails."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{purpose}-", dir=out_dir.parent))
-    staging.chmod(0o755)
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def replace_folder(staging: Path, out_dir: Path) -> None:
-    """Put the finished ``staging`` folder at ``out_dir`` by renames only: the old folder is renamed aside, the new
-    one into place, and the old one removed last. If the second rename fails the old folder is renamed back, so
-    ``out_dir`` is always the previous build or the new one, never a half-written or missing folder."""
-    if not out_dir.exists():
-        staging.replace(out_dir)
-        return
-    aside = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    aside.rmdir()  # a unique free name beside out_dir
-    out_dir.replace(aside)
-    try:
-        staging.replace(out_dir)
-    except BaseException:
-        aside.replace(out_dir)
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
 
 
 def finish_folder(
