@@ -270,6 +270,9 @@ def test_span_edges_over_joined_texts_follow_the_level_4_rule(texts: list[str], 
         ("المدينة", 0, 7, True),
         ("المدينة ", 0, 8, False),  # ends on whitespace
         ("المدينةُ", 0, 7, False),  # ends before a mark of the last letter: inside the word
+        ("قال لـ22 دولة", 6, 13, True),  # ل and its tatweel before the span (the treebank's «لـ22»)
+        ("قال لـ22 دولة", 5, 13, False),  # a span may not start on the tatweel
+        ("قال تـ22 دولة", 6, 13, False),  # ت is no proclitic, tatweel or not
     ],
 )
 def test_span_edges_at_proclitics_and_marks(text: str, start: int, end: int, ok: bool) -> None:

@@ -31,9 +31,14 @@ def _is_word(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LNM" and ch not in _EMOJI_MARKS and not 0xE0100 <= ord(ch) <= 0xE01EF
 
 
+_TATWEEL = "\u0640"
+"""The kashida stretches the letter before it and belongs to it, as a mark does: «لـ22» is the proclitic ل, its
+tatweel, then the span; a span never starts on one."""
+
+
 @cache  # a text uses few distinct characters; unicodedata lookups add up over thousands of spans
 def _is_mark(ch: str) -> bool:
-    return unicodedata.category(ch)[0] == "M"
+    return unicodedata.category(ch)[0] == "M" or ch == _TATWEEL
 
 
 @cache  # a text uses few distinct characters; unicodedata lookups add up over thousands of spans
