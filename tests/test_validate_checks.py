@@ -53,6 +53,11 @@ def one_paragraph(text: str, doc_id: str = "t") -> fixtures.Doc:
         ("قال 🕊️كابول اليوم", "كابول", None, set()),  # U+FE0F of the emoji is no word character
         ("قال «كابول» اليوم", "«كابول»", None, {"span-edge-punctuation"}),
         ("نسبة 99% اليوم", "99%", None, set()),  # a percent sign may close a span
+        ("قال 12 من »الاخوان« اليوم", "12 من »الاخوان«", None, set()),  # closes the quote it opened (§5.11)
+        ("قال قادة »حماس« و»الجهاد« اليوم", "قادة »حماس« و»الجهاد«", None, set()),
+        ("قال الاخوان« اليوم", "الاخوان«", None, {"span-edge-punctuation"}),  # closes nothing opened inside
+        ("قال 12 من »الاخوان« و»حماس« اليوم", "12 من »الاخوان« و»حماس", None, set()),  # ends on a word
+        ("قال »حماس« و»الجهاد« اليوم", "حماس« و»الجهاد«", None, {"span-edge-punctuation"}),  # 3 marks: odd
     ],
 )
 def test_span_boundaries(tmp_path: Path, text: str, needle: str, after: str | None, expected: set[str]) -> None:

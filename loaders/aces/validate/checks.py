@@ -171,8 +171,9 @@ _ALL: tuple[Check, ...] = (
     # -- Level 4: guidelines ---------------------------------------------------------------------------------------
     _c("span-edge-whitespace", 4, ERROR, "A span starts or ends on whitespace.",
        "Trim the span to its first and last non-space character (GUIDELINES 1.2)."),
-    _c("span-edge-punctuation", 4, ERROR, "A span starts or ends on punctuation (quotes, brackets, commas, dots).",
-       "Quotes and punctuation stay outside the span (GUIDELINES 1.2); move the edge inward."),
+    _c("span-edge-punctuation", 4, ERROR, "A span starts or ends on punctuation (quotes, brackets, commas, dots), "
+       "other than a quote mark closing one opened inside it.",
+       "Quotes and punctuation stay outside the span (GUIDELINES 1.2, 5.11); move the edge inward."),
     _c("span-ends-inside-word", 4, ERROR, "A span ends before the end of a word.",
        "Spans end at the end of a word; enclitic pronouns stay inside (GUIDELINES 1.2)."),
     _c("span-starts-inside-word", 4, ERROR, "A span starts inside a word after something other than a short run "

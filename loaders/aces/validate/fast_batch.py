@@ -184,6 +184,15 @@ def edges_ok(batch: Joined, starts: np.ndarray, ends: np.ndarray, owner: np.ndar
     bad = rest & ((((first | last) & (fast_chars.SPACE | fast_chars.PUNCT)) != 0) | (after_w & last_w))
     proclitic = rest & ~bad & before_w & first_w  # a start inside a word: only after a short proclitic run
     good |= rest & ~bad & ~proclitic
+    # A span ending on punctuation may close a quote it opened (rare): the Python check decides those.
+    closing = bad & ((last & fast_chars.PUNCT) != 0) & (((first | last) & fast_chars.SPACE) == 0)
+    closing &= (first & fast_chars.PUNCT) == 0
+    for i in np.flatnonzero(closing).tolist():
+        item = batch.pending[owner[i]]
+        base = int(batch.bases[owner[i]])
+        good[i] = edge_ok(
+            item.text, int(starts[i]) - base, int(ends[i]) - base, item.inv.proclitics, item.inv.proclitics_max
+        )
     if proclitic.any():
         at = np.flatnonzero(proclitic)
         good[at] = _proclitic_runs_ok(batch, starts[at], ends[at], owner[at])

@@ -21,6 +21,18 @@ from aces.validate.walk import offsets, sound_span, text_spans
 _EDGE_PUNCT_OK = frozenset("%٪‰؉")
 
 
+# Quote marks (the treebank's » « are often reversed): a span may end on one that closes a quote it opened.
+_QUOTES = frozenset('"«»“”„‟')
+
+
+def closes_quote(text: str, start: int, end: int) -> bool:
+    """The span ends on a quote mark that pairs one inside it («12 من »الاخوان«»): the quoted name ends the
+    phrase, and stopping before the mark would leave a lone quote inside the span (GUIDELINES §5.11)."""
+    if text[end - 1] not in _QUOTES:
+        return False
+    return sum(ch in _QUOTES for ch in text[start:end]) % 2 == 0
+
+
 # Marks that belong to emoji, not words: variation selectors (🕊️ ends in U+FE0F) and the keycap (1️⃣).
 _EMOJI_MARKS = frozenset(chr(c) for c in [*range(0xFE00, 0xFE10), 0x20E3])
 
@@ -94,7 +106,9 @@ def edge_ok(text: str, start: int, end: int, proclitics: frozenset[str], proclit
     before = start > 0 and _is_word(text[start - 1])
     if _is_word(first) and _is_word(last) and not ((end < len(text) and _is_word(text[end])) or before):
         return True  # the usual case: whole words on both edges
-    if first.isspace() or last.isspace() or _is_punct(first) or _is_punct(last):
+    if first.isspace() or last.isspace() or _is_punct(first):
+        return False
+    if _is_punct(last) and not closes_quote(text, start, end):
         return False
     if end < len(text) and _is_word(last) and _is_word(text[end]):
         return False
@@ -142,11 +156,12 @@ class _Guidelines:
                 ann_id=owner,
             )
             return
-        if _is_punct(first) or _is_punct(last):
+        if _is_punct(first) or (_is_punct(last) and not closes_quote(text, start, end)):
             mark = first if _is_punct(first) else last
             self.sink.add(
                 "span-edge-punctuation",
-                f"{shown} starts or ends on {mark!r}; quotes and punctuation stay outside the span",
+                f"{shown} starts or ends on {mark!r}; quotes and punctuation stay outside the span (a span may end "
+                "on a quote mark only when it closes one opened inside the span)",
                 ann_id=owner,
             )
             return
