@@ -14,15 +14,15 @@ from hypothesis import strategies as st
 from aces import record as rec
 from aces.convert.brat import HANDLED_FIELDS, ConversionError, check_fields, from_brat, to_brat
 from aces.convert.brat_conf import names, storage_form
-from aces.paths import corpus_dir, gold_files
 from aces.schema import CURRENT_VERSION, known_versions, labels
+from corpus_files import annotated_files
 from spacy_samples import clitic_record, licensed_record, random_records
 from strategies import records as valid_records
 
 
 def _corpus_records() -> list[rec.Record]:
     """Gold and every annotation round: the real, richly annotated documents."""
-    files = gold_files() + sorted((corpus_dir() / "rounds").rglob("*.jsonl"))
+    files = annotated_files()
     return [r for f in files for r in rec.read_jsonl(f)]
 
 

@@ -16,13 +16,13 @@ from aces.cli import main
 from aces.convert.conll import ConllError, doc_spans, flat_spans, read_conll, write_conll
 from aces.convert.spacy_docbin import record_to_doc
 from aces.offsets import flat_mentions
-from aces.paths import corpus_dir, gold_files
+from corpus_files import annotated_files
 from spacy_samples import clitic_record, random_records
 from strategies import records as valid_records
 
 
 def _corpus_records() -> list[rec.Record]:
-    files = gold_files() + sorted((corpus_dir() / "rounds").rglob("*.jsonl"))
+    files = annotated_files()
     return [r for f in files for r in rec.read_jsonl(f)]
 
 

@@ -24,6 +24,7 @@ from aces.doccano.server import DoccanoServer, free_port
 from aces.doccano.sync import connect, export_jsonl, find_project, push
 from aces.paths import repo_root
 from aces.record import Record, from_dict, read_jsonl, write_jsonl
+from corpus_files import round_files
 from doccano_samples import DOC, TEXT, sample_record, write_sample_corpus
 from strategies import records
 
@@ -75,13 +76,13 @@ def test_gold_corpus_and_sample_come_back_identical(client, corpus) -> None:
     assert push(client, "identity", recs).uploaded == 0  # a second push adds nothing
 
 
-ROUND_DIRS = sorted({p.parent for p in (repo_root() / "corpus" / "rounds").glob("*/*/*.jsonl")})
+ROUND_DIRS = sorted({p.parent for p in round_files()})
 
 
 @pytest.mark.parametrize("folder", ROUND_DIRS, ids=lambda p: "/".join(p.parts[-2:]))
 def test_annotated_rounds_come_back_identical(client, folder: Path) -> None:
     """Every annotation pass of every round, one doccano project per pass folder."""
-    recs = [r for path in sorted(folder.glob("*.jsonl")) for r in read_jsonl(path)]
+    recs = [r for path in round_files() if path.parent == folder for r in read_jsonl(path)]
     name = "round-" + "-".join(folder.parts[-2:])
     result = push(client, name, recs)
     assert (result.uploaded, result.skipped) == (len(recs), 0)

@@ -32,7 +32,7 @@ def seed_copy(tmp_path: Path) -> Path:
 
 def test_the_seed_has_the_splitters_sentences_and_round_trips_through_1_1_0(tmp_path: Path) -> None:
     corpus = seed_copy(tmp_path)
-    gold = next((corpus / "gold").glob("*.jsonl"))
+    gold = corpus / "gold" / "aces-000-9f1bd322.jsonl"
     seed = rec.from_json(gold.read_bytes())
     assert seed.schema_version == CURRENT_VERSION
     assert seed.sentences == sentences_of(seed) and len(seed.sentences) >= len(seed.segments)

@@ -19,8 +19,8 @@ def test_run_validates_builds_and_loads_every_config(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "PASSED" in done.stdout and "OK:" in done.stdout
     gold = [json.loads(line) for f in sorted((corpus_dir() / "gold").glob("*.jsonl")) for line in f.open()]
-    events = sum(len(r["events"]) for r in gold)
-    assert f"events: train {events}" in done.stdout
+    events = {s: sum(len(r["events"]) for r in gold if r["split"] == s) for s in ("train", "validation", "test")}
+    assert f"events: train {events['train']}, validation {events['validation']}, test {events['test']}" in done.stdout
     assert (out / "README.md").is_file() and (out / "croissant.json").is_file()
 
 

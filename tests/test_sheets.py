@@ -21,9 +21,11 @@ DOC = "assabah.20041005.0017"
 
 
 def queued() -> rec.Record:
-    record = next(rec.read_jsonl(corpus_dir() / "queue" / f"{DOC}.jsonl"))
-    assert record.annotation_status == "unannotated"
-    return record
+    """The document as it waited in the queue before round 2: its gold record without annotations."""
+    gold = next(rec.read_jsonl(corpus_dir() / "gold" / f"{DOC}.jsonl"))
+    return msgspec.structs.replace(
+        gold, entities=(), clusters=(), events=(), stances=(), annotation_status="unannotated"
+    )
 
 
 def small_sheet() -> dict:
@@ -58,7 +60,7 @@ def small_sheet() -> dict:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     (tmp_path / "queue").mkdir()
-    shutil.copy(corpus_dir() / "queue" / f"{DOC}.jsonl", tmp_path / "queue")
+    rec.write_jsonl([queued()], tmp_path / "queue" / f"{DOC}.jsonl")
     shutil.copytree(corpus_dir() / "raw", tmp_path / "raw")
     return tmp_path
 

@@ -31,6 +31,7 @@ from aces.offsets import flat_mentions
 from aces.paths import corpus_dir, gold_files
 from aces.record import Cluster, Mention, PropositionTarget, Record, Segment, from_dict, read_jsonl, to_dict, to_json
 from aces.schema import known_versions, validator
+from corpus_files import round_files
 from spacy_samples import clitic_record, licensed_record, random_records
 from strategies import records as valid_records
 
@@ -106,11 +107,6 @@ def test_every_gold_span_survives_the_docbin() -> None:
 
 def test_gold_round_trip_is_the_identity() -> None:
     assert_round_trip(gold_records())
-
-
-def round_files() -> list[Path]:
-    """Annotation passes behind the gold (real, fully annotated data while the gold is being adjudicated)."""
-    return sorted((corpus_dir() / "rounds").rglob("*.jsonl"))
 
 
 @pytest.mark.parametrize("path", round_files(), ids=lambda p: str(p.relative_to(corpus_dir())))
