@@ -2,6 +2,8 @@
 
 ``sample_records()`` is the hand-annotated record of ``spacy_samples`` (proclitics glued to spans, emoji,
 nested mentions, all three layers) under three ids, one per split, so every split, config and column has rows.
+The three differ in one emoji (same length, outside every span): the validator, and so the build, refuses the same
+text in two splits.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from aces.record import Record, from_json, to_json, write_jsonl
 from spacy_samples import clitic_record
 
 SPLIT_OF = {"t-hf-001": "train", "t-hf-002": "validation", "t-hf-003": "test"}
+EMOJI = "😀😃😄😁😆😅😂🙂😉😊"
+EMOJI_OF = {"t-hf-001": "😀", "t-hf-002": "😃", "t-hf-003": "😄"}
 
 
 def renamed(record: Record, doc_id: str, split: str) -> Record:
@@ -24,9 +28,15 @@ def renamed(record: Record, doc_id: str, split: str) -> Record:
     return msgspec.structs.replace(from_json(data), split=split)
 
 
+def with_emoji(record: Record, emoji: str) -> Record:
+    """``record`` with its one emoji (one code point, outside every span) replaced: another text, same offsets."""
+    (at,) = [i for i, ch in enumerate(record.text) if ch in EMOJI]
+    return msgspec.structs.replace(record, text=record.text[:at] + emoji + record.text[at + 1 :])
+
+
 def sample_records() -> list[Record]:
     base = clitic_record()
-    return [renamed(base, doc_id, split) for doc_id, split in SPLIT_OF.items()]
+    return [with_emoji(renamed(base, doc_id, split), EMOJI_OF[doc_id]) for doc_id, split in SPLIT_OF.items()]
 
 
 def write_corpus(

@@ -164,7 +164,10 @@ def test_an_assemble_failing_midway_leaves_the_previous_folder_and_every_part(
 def test_a_failed_rename_into_place_puts_the_previous_folder_back(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from aces import atomic
+
     out, parts, previous, before = _previous_build_and_parts(corpus, tmp_path)
+    monkeypatch.setattr(atomic, "exchange", lambda a, b: False)  # the two-rename path (no renameat2)
     rename = Path.replace
 
     def refuse_new_folder(self: Path, target):

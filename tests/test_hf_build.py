@@ -19,7 +19,7 @@ from aces.hf import rows as hf
 from aces.hf.build import MARKER, BuildError, build, data_file
 from aces.offsets import bio_to_spans, flat_mentions
 from aces.schema import CURRENT_VERSION, labels
-from hf_samples import SPLIT_OF, copy_repo_corpus, renamed, sample_records, write_corpus
+from hf_samples import EMOJI, SPLIT_OF, copy_repo_corpus, renamed, sample_records, with_emoji, write_corpus
 
 LABELS = labels()
 
@@ -144,7 +144,10 @@ def test_two_builds_are_byte_identical(sample, tmp_path):
 
 def test_documents_keep_their_split_as_the_corpus_grows(sample, tmp_path):
     records = list(sample["records"].values())
-    more = [renamed(records[0], f"t-hf-1{i:02d}", split) for i, split in enumerate(["test", "train", "test"])]
+    more = [
+        with_emoji(renamed(records[0], f"t-hf-1{i:02d}", split), EMOJI[5 + i])
+        for i, split in enumerate(["test", "train", "test"])
+    ]
     corpus = write_corpus(tmp_path, records + more)
     summary = build(corpus, tmp_path / "out")
     documents = _load(summary.out_dir, "documents", tmp_path)
@@ -169,11 +172,15 @@ def test_build_errors_name_the_file_and_what_to_fix(tmp_path):
     corpus = write_corpus(tmp_path, sample_records())
     gold = corpus / "gold" / "sample.jsonl"
     gold.write_text(gold.read_text(encoding="utf-8") + '{"id": "broken"}\n', encoding="utf-8")
+    with pytest.raises(BuildError, match=r"(?s)sample\.jsonl:4: missing-schema-version: .*aces validate"):
+        build(corpus, tmp_path / "out")  # the validation gate names file, line, check and fix
     with pytest.raises(BuildError, match=r"sample\.jsonl:4: not an ACES record"):
-        build(corpus, tmp_path / "out")
+        build(corpus, tmp_path / "out", validate=False)  # without it, the scan still refuses what it cannot read
     gold.write_text(gold.read_text(encoding="utf-8").splitlines(keepends=True)[0] * 2, encoding="utf-8")
-    with pytest.raises(BuildError, match=r"t-hf-001 also at .*sample\.jsonl:1"):
+    with pytest.raises(BuildError, match=r"sample\.jsonl:2: duplicate-id"):
         build(corpus, tmp_path / "out")
+    with pytest.raises(BuildError, match=r"t-hf-001 also at .*sample\.jsonl:1"):
+        build(corpus, tmp_path / "out", validate=False)
     (tmp_path / "precious").mkdir()
     (tmp_path / "precious" / "notes.txt").write_text("keep me")
     write_corpus(tmp_path, sample_records())
@@ -241,7 +248,14 @@ def test_schema_1_1_0_event_polarity_is_a_classlabel_and_unset_means_the_default
     assert "default" in v11.event_polarities[next(iter(v11.event_polarities))].lower()  # the first label is it
     record = sample_records()[0]
     negative = msgspec.structs.replace(record.events[0], polarity="negative")
-    record = msgspec.structs.replace(record, schema_version="1.1.0", events=(negative, *record.events[1:]))
+    record = msgspec.structs.replace(
+        record,
+        schema_version="1.1.0",
+        events=(negative, *record.events[1:]),
+        sentences=msgspec.UNSET,  # 1.2.0 fields
+        annotation_status=msgspec.UNSET,
+        provenance=msgspec.structs.replace(record.provenance, license=msgspec.UNSET, attribution=msgspec.UNSET),
+    )
     summary = build(write_corpus(tmp_path, [record]), tmp_path / "out")
     events = _load(summary.out_dir, "events", tmp_path)["train"]
     names = events.features["event_polarity"].names

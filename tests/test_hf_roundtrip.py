@@ -44,7 +44,9 @@ def corpora(draw) -> list[Record]:
 @given(corpora())
 def test_documents_round_trip_through_parquet_and_datasets(drawn):
     with tempfile.TemporaryDirectory() as tmp:
-        summary = build(write_corpus(Path(tmp), drawn), Path(tmp) / "out")
+        # Drawn records are valid at levels 1-3, not always by the guidelines or across documents; the round
+        # trip is what is tested here, the validation gate in test_hf_build.
+        summary = build(write_corpus(Path(tmp), drawn), Path(tmp) / "out", validate=False)
         loaded = datasets.load_dataset(str(summary.out_dir), "documents", cache_dir=str(Path(tmp) / "cache"))
         back = {row["id"]: record_from_row(row) for part in loaded.values() for row in part}
         assert back == {r.id: r for r in drawn}

@@ -12,12 +12,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
+from aces import atomic
 from aces import record as rec
 from aces.cli import main
 from aces.paths import repo_root
 from aces.schema import CURRENT_VERSION
 from aces.validate import validate
-from aces.versions import atomic, migrate
+from aces.versions import migrate
 from aces.versions.migrate import LossRefused, MigrationError, migrate_paths, migrate_record, plan_file, route
 from aces.versions.migrations import MIGRATIONS, Migration
 from strategies import records, write_corpus

@@ -286,9 +286,12 @@ def test_span_edges_at_proclitics_and_marks(text: str, start: int, end: int, ok:
 
 
 def test_raw_files_larger_than_one_read_are_read_whole(tmp_path: Path) -> None:
+    from aces.paths import read_raw
+
     data = ("خبر عاجل 😀 " * 200_000).encode()  # ~3.6 MB, more than one read
-    (tmp_path / "raw.txt").write_bytes(data)
-    assert fast_record.read_file(str(tmp_path / "raw.txt")) == data
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "raw.txt").write_bytes(data)
+    assert read_raw(tmp_path, "raw/raw.txt") == data
 
 
 @settings(max_examples=300, deadline=None)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+import stat
 from pathlib import Path
 
 
@@ -21,3 +24,64 @@ def gold_files(corpus: Path | None = None) -> list[Path]:
 def queue_files(corpus: Path | None = None) -> list[Path]:
     """The records waiting for annotation: ``CORPUS/queue/*.jsonl``."""
     return sorted((corpus or corpus_dir()).glob("queue/*.jsonl"))
+
+
+# --------------------------------------------------------------------------------------------- names from data
+# Ids and paths in records and files are data, not trusted: every file name made from them, and every raw file a
+# record points at, goes through here, so nothing leaves the corpus or the output folder.
+
+RAW = "raw"
+RAW_READ_LIMIT = 256 * 2**20
+"""The largest raw file read (bytes): a record pointing at a device or a huge file is refused, not read."""
+_DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")
+"""The schema's ``$defs/doc_id`` pattern (the same in every version): no separator, no leading dot."""
+
+
+class UnsafePath(ValueError):
+    """A name or path taken from data that would leave its folder or is not a regular file; the message says why."""
+
+
+def doc_file(folder: Path, doc_id: str, suffix: str) -> Path:
+    """``folder / (doc_id + suffix)`` for a document id of the schema's form; any other id is refused before a
+    path is made (``../x``, ``a/b``, an empty or over-long id)."""
+    if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
+        raise UnsafePath(f"document id {doc_id!r} is not of the form [a-z0-9][a-z0-9._-]*: no file is named after it")
+    return folder / f"{doc_id}{suffix}"
+
+
+@functools.cache
+def _real(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def raw_file(corpus: Path, raw_path: str) -> Path:
+    """The raw file a record's ``provenance.raw_path`` names: a relative path under ``corpus/raw/`` that stays
+    inside it once symlinks are resolved, and names a regular file."""
+    parts = raw_path.split("/") if isinstance(raw_path, str) else []
+    if len(parts) < 2 or parts[0] != RAW or any(p in ("", ".", "..") or "\\" in p for p in parts):
+        raise UnsafePath(f"raw_path {raw_path!r} is not raw/<name> inside the corpus")
+    path = os.path.join(corpus, *parts)
+    root = _real(os.path.join(corpus, RAW))
+    real = os.path.realpath(path)
+    if not real.startswith(root + os.sep):
+        raise UnsafePath(f"raw_path {raw_path!r} leads out of {corpus}/raw/ (through a symlink)")
+    return Path(path)
+
+
+def read_raw(corpus: Path, raw_path: str, limit: int = RAW_READ_LIMIT) -> bytes:
+    """The bytes of the raw file ``raw_path`` names (see ``raw_file``), refused if it is not a regular file or is
+    larger than ``limit``; ``FileNotFoundError`` when it does not exist."""
+    path = raw_file(corpus, raw_path)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafePath(f"raw_path {raw_path!r} is not a regular file")
+        if info.st_size > limit:
+            raise UnsafePath(f"raw file {raw_path!r} has {info.st_size} bytes, over the {limit}-byte limit")
+        parts = []
+        while chunk := os.read(fd, 1 << 20):
+            parts.append(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)

@@ -515,6 +515,7 @@ def fixtures() -> dict[str, Fixture]:
     mutate("cluster-type-mismatch", lambda r: _ann(r, "clusters", 2).update(type="LOC"))
     mutate("raw-file-missing", lambda r: r["provenance"].update(raw_path="raw/no-such-file.txt"))
     mutate("raw-sha256-mismatch", lambda r: r["provenance"].update(raw_sha256="0" * 64))
+    mutate("raw-path-unsafe", lambda r: r["provenance"].update(raw_path="raw/../../../../etc/hostname"))
     mutate("offset-run-out-of-range", lambda r: r["provenance"].update(offset_map=[[0, len(r["text"]) + 9, 0, 9]]))
     edited = doc("offset-run-mismatch")
     edited.raw = edited.raw.replace("هجوم", "هجون", 1)

@@ -63,9 +63,9 @@ def adjudicate_cmd(a: Path, b: Path, out: Path, decisions: Path | None, review_p
     without id, references in that pass's ids). Nothing is dropped silently: everything the decisions imply
     (members or arguments whose referent was dropped, singleton clusters) is listed.
     """
+    from aces.atomic import replace_bytes
     from aces.versions.adjudicate import ReviewError, review, review_jsonl
     from aces.versions.adjudicate_merge import DecisionError, MergeError, check_gold, gold_bytes, merge, read_decisions
-    from aces.versions.atomic import replace_bytes
 
     try:
         sides = read_side(a), read_side(b)

@@ -12,13 +12,20 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 @click.command("build")
 @click.option("--out", "out_dir", type=_DIR, help="Folder to write (default: build/hf/ at the repository root).")
 @click.option("--corpus", "corpus", type=_DIR, help="Corpus directory (default: corpus/, or $ACES_CORPUS).")
-def build_cmd(out_dir: Path | None, corpus: Path | None) -> None:
-    """Write the Hub-ready dataset: parquet per config and split, README.md card, croissant.json."""
+@click.option(
+    "--no-validate",
+    "skip_validation",
+    is_flag=True,
+    help="Build even if the corpus does not validate (the folder is marked, and `aces publish` refuses it).",
+)
+def build_cmd(out_dir: Path | None, corpus: Path | None, skip_validation: bool) -> None:
+    """Write the Hub-ready dataset from a corpus that validates: parquet per config and split, README.md card,
+    croissant.json."""
     from aces.corpus.version import CorpusVersionError
     from aces.hf.build import BuildError, build
 
     try:
-        summary = build(corpus, out_dir, progress=True)
+        summary = build(corpus, out_dir, progress=True, validate=not skip_validation)
     except (BuildError, CorpusVersionError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(summary.format())

@@ -36,7 +36,7 @@ def ingest_cmd(
     from aces.corpus.conllu_to_records import ingest_conllu
     from aces.corpus.intake import AlreadyThere, ingest_text, queue_path, write_queued
 
-    if conllu == bool(doc_id):
+    if conllu == (doc_id is not None):
         raise click.UsageError("give --id for a plain-text RAW, or --conllu (the file names its documents), not both")
     try:
         if conllu:

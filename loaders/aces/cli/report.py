@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from aces.cli.options import CORPUS, corpus_records
-from aces.paths import corpus_dir, gold_files
+from aces.paths import UnsafePath, corpus_dir, gold_files
 
 
 @click.command("report")
@@ -36,7 +36,10 @@ def report_cmd(out_dir: Path, corpus: Path | None, no_validate: bool, screenshot
         version = corpus_version(root)
     except CorpusVersionError:
         version = ""
-    site = build_site(records, out_dir, validation, version)
+    try:
+        site = build_site(records, out_dir, validation, version)
+    except UnsafePath as err:
+        raise click.ClickException(f"{err}; run `aces validate` on the corpus") from err
     status = "not validated" if validation is None else ("PASSED" if validation.ok else "FAILED")
     click.echo(
         f"{site.index}: {len(site.documents)} documents, {site.mentions} mentions, {site.events} events, "

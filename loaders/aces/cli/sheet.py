@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from aces.paths import doc_file
+
 _DIR = click.Path(file_okay=False, path_type=Path)
 
 
@@ -47,7 +49,7 @@ def apply_cmd(sheets: tuple[Path, ...], corpus: Path, out_dir: Path) -> None:
             click.echo(f"{path}: {err}", err=True)
             failed += 1
             continue
-        target = out_dir / f"{record.id}.jsonl"
+        target = doc_file(out_dir, record.id, ".jsonl")
         line = rec.to_json(record).encode("utf-8") + b"\n"
         findings = Validation(cross_document=False).check_line(line, str(target), 1, corpus)
         if not (record.entities or record.events or record.stances):
@@ -84,7 +86,7 @@ def extract_cmd(records: tuple[Path, ...], out_dir: Path) -> None:
                 sheet = extract(record)
             except SheetError as err:
                 raise click.ClickException(f"{path}: {err}") from err
-            target = out_dir / f"{record.id}.sheet.json"
+            target = doc_file(out_dir, record.id, ".sheet.json")
             write_atomic(target, (json.dumps(sheet, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
             click.echo(str(target))
 

@@ -74,6 +74,7 @@ from aces.convert.brat_conf import (
     storage_form,
     visual_conf,
 )
+from aces.paths import UnsafePath, doc_file
 from aces.record import (
     Argument,
     Cluster,
@@ -308,6 +309,11 @@ def to_brat(records: Iterable[Record], out_dir: str | Path) -> list[Path]:
     records = list(records)
     converted = [(r.id, *record_to_brat(r)) for r in records]
     ids = [doc_id for doc_id, *_ in converted]
+    try:
+        for doc_id in ids:  # every file name is checked before the first file is written
+            doc_file(out, doc_id, ".ann")
+    except UnsafePath as err:
+        raise ConversionError(str(err)) from None
     dupes = sorted({d for d in ids if ids.count(d) > 1})
     if dupes:
         raise ConversionError(f"document ids appear twice: {', '.join(dupes)} (one .ann file per document)")
@@ -321,10 +327,10 @@ def to_brat(records: Iterable[Record], out_dir: str | Path) -> list[Path]:
     _write(out / "visual.conf", visual_conf(version))
     written = []
     for doc_id, text, ann, side in converted:
-        _write(out / f"{doc_id}.txt", text)
-        _write(out / f"{doc_id}.ann", ann)
-        _write(out / f"{doc_id}{SIDE_SUFFIX}", side_json(side))
-        written.append(out / f"{doc_id}.ann")
+        _write(doc_file(out, doc_id, ".txt"), text)
+        _write(doc_file(out, doc_id, ".ann"), ann)
+        _write(doc_file(out, doc_id, SIDE_SUFFIX), side_json(side))
+        written.append(doc_file(out, doc_id, ".ann"))
     return written
 
 

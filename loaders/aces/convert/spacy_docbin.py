@@ -30,8 +30,6 @@ starts are the segments'. Tokens, span groups and ``doc.sents`` are the same wit
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -41,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from aces.atomic import replace_folder, staging_folder
 from aces.gc_tuning import fewer_collections
 from aces.offsets import flat_mentions
 from aces.record import PropositionTarget, Record
@@ -466,19 +465,20 @@ def _is_shard(path: Path, split: str) -> bool:
     return path.name.endswith(SUFFIX) and stem.startswith(f"{split}-") and stem[len(split) + 1 :].isdigit()
 
 
-def _clear(out_dir: Path, split: str, sharded: bool) -> None:
-    """Remove the other form of ``split`` an earlier export left in ``out_dir`` (only files it would have named),
-    so reading the directory back never yields a split twice or a stale tail of shards."""
-    folder = out_dir / split
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if _is_shard(path, split):
-                path.unlink()
-    if sharded:
-        (out_dir / f"{split}{SUFFIX}").unlink(missing_ok=True)
-        folder.mkdir(parents=True, exist_ok=True)
-    elif folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
+def _check_export_dir(out_dir: Path) -> None:
+    """Refuse an ``out_dir`` holding anything an export did not write: the export replaces the folder whole."""
+    if not out_dir.is_dir():
+        if out_dir.exists():
+            raise ConversionError(f"{out_dir} is a file; pass a directory for the DocBins")
+        return
+    for path in out_dir.iterdir():
+        ours = path.name.startswith(".") or (path.is_file() and path.name.endswith(SUFFIX))
+        ours = ours or (path.is_dir() and all(_is_shard(q, path.name) for q in path.iterdir()))
+        if not ours:
+            raise ConversionError(
+                f"{out_dir} holds {path.name}, which no export wrote; the export replaces the folder whole, so "
+                "pass an empty or new --out"
+            )
 
 
 def _split_key(split: str) -> tuple[int, str]:
@@ -492,57 +492,46 @@ def to_spacy(records: Iterable[Record], out_dir: str | Path, docs_per_file: int 
     written as ``<split>/<split>-00000.spacy``, ``-00001.spacy``, … of at most that many documents each, as soon
     as each is full, and the Docs' strings leave spaCy's vocab once they are in a DocBin (``_zoned_batches``):
     memory stays flat in the corpus size. Then split → its directory, which ``spacy train --paths.train`` and
-    ``from_spacy`` both take as a corpus. Files are written to a hidden folder beside them and moved into place
-    only when every record converted: an export that fails leaves the previous one untouched.
+    ``from_spacy`` both take as a corpus.
+
+    The export owns ``out_dir``: everything is written into a staging folder beside it, which replaces it whole
+    once every record converted (``aces.atomic``). An export that fails, or is killed at any point, leaves the
+    previous one as it was; a folder holding anything else is refused before any work.
     """
     from spacy.tokens import DocBin
 
     if docs_per_file is not None and docs_per_file < 1:
         raise ConversionError(f"docs_per_file must be at least 1, not {docs_per_file}")
     out_dir = Path(out_dir)
+    _check_export_dir(out_dir)
     bins: dict[str, DocBin] = {}
     files: dict[str, int] = {}  # bounded export: DocBins written so far per split
-    staging: dict[str, Path] = {}  # bounded export: where each split's files go until the export succeeds
+    with staging_folder(out_dir, "exporting") as staging:
 
-    def flush(split: str) -> None:
-        bins.pop(split).to_disk(staging[split] / shard_name(split, files[split]))
-        files[split] += 1
+        def flush(split: str) -> None:
+            (staging / split).mkdir(exist_ok=True)
+            bins.pop(split).to_disk(staging / split / shard_name(split, files[split]))
+            files[split] += 1
 
-    try:
         with _msgpack_encoders_read_once(), fewer_collections():
             for batch in _batches(records) if docs_per_file is None else _zoned_batches(records):
                 for record, doc in batch:
                     split = record.split
                     if split not in bins:
-                        if docs_per_file is not None and split not in files:
-                            out_dir.mkdir(parents=True, exist_ok=True)
-                            staging[split] = Path(tempfile.mkdtemp(prefix=f".{split}.partial-", dir=out_dir))
-                            files[split] = 0
+                        files.setdefault(split, 0)
                         bins[split] = DocBin(store_user_data=True)
                     bins[split].add(doc)
                     if docs_per_file is not None and len(bins[split]) == docs_per_file:
                         flush(split)
             for split in list(bins) if docs_per_file is not None else ():
                 flush(split)
-    except BaseException:
-        for folder in staging.values():  # a failed export leaves the previous one as it was
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
+        for split, docbin in bins.items():  # the whole-split DocBins (default export)
+            docbin.to_disk(staging / f"{split}{SUFFIX}")
+        replace_folder(staging, out_dir)
+    splits = sorted(files, key=_split_key)
     if docs_per_file is not None:
-        for split in sorted(files, key=_split_key):
-            _clear(out_dir, split, sharded=True)
-            for path in sorted(staging[split].iterdir()):
-                path.replace(out_dir / split / path.name)
-            staging[split].rmdir()
-        return {split: out_dir / split for split in sorted(files, key=_split_key)}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = {}
-    for split in sorted(bins, key=_split_key):
-        _clear(out_dir, split, sharded=False)
-        path = out_dir / f"{split}{SUFFIX}"
-        bins[split].to_disk(path)
-        written[split] = path
-    return written
+        return {split: out_dir / split for split in splits}
+    return {split: out_dir / f"{split}{SUFFIX}" for split in splits}
 
 
 def docbin_files(path: str | Path) -> list[Path]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aces.doccano.convert import DoccanoFormatError, doccano_to_records, parse_jsonl, record_sha
-from aces.paths import gold_files
+from aces.paths import doc_file, gold_files
 from aces.record import Record, read_jsonl, to_json, write_jsonl
 from aces.validate.runner import Validation
 from aces.versions.adjudicate import review, review_jsonl
@@ -87,7 +87,7 @@ def land(text: str, corpus: Path, out: Path, apply: bool = False, source: str = 
         )
     out.mkdir(parents=True, exist_ok=True)
     for record in records:
-        path = out / f"{record.id}.jsonl"
+        path = doc_file(out, record.id, ".jsonl")
         write_jsonl([record], path)
         result.written.append(path)
     report = diff([gold[r.id][0] for r in records], records)

@@ -14,17 +14,15 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import msgspec
 
+from aces.atomic import replace_folder, staging_folder
 from aces.corpus.splits import SPLITS
 from aces.corpus.version import corpus_version
 from aces.gc_tuning import fewer_collections
@@ -369,38 +367,6 @@ def check_out_dir(out_dir: Path) -> None:
         raise BuildError(f"{out_dir} exists and is not an ACES build folder; pass an empty or new --out")
 
 
-@contextmanager
-def staging_folder(out_dir: Path, purpose: str) -> Iterator[Path]:
-    """A new folder beside ``out_dir`` (same file system, so it can be renamed into place), removed if the block
-    fails."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{purpose}-", dir=out_dir.parent))
-    staging.chmod(0o755)
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def replace_folder(staging: Path, out_dir: Path) -> None:
-    """Put the finished ``staging`` folder at ``out_dir`` by renames only: the old folder is renamed aside, the new
-    one into place, and the old one removed last. If the second rename fails the old folder is renamed back, so
-    ``out_dir`` is always the previous build or the new one, never a half-written or missing folder."""
-    if not out_dir.exists():
-        staging.replace(out_dir)
-        return
-    aside = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    aside.rmdir()  # a unique free name beside out_dir
-    out_dir.replace(aside)
-    try:
-        staging.replace(out_dir)
-    except BaseException:
-        aside.replace(out_dir)
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
-
-
 def finish_folder(
     staging: Path,
     out_dir: Path,
@@ -431,18 +397,36 @@ def finish_folder(
     return replace(summary, out_dir=out_dir, files=written)
 
 
+def refuse_invalid(files: list[Path]) -> None:
+    """``BuildError`` naming the first problems when the gold files do not validate (errors; warnings pass)."""
+    from aces.validate.runner import validate
+
+    report = validate(files, max_err=3)
+    if not report.ok:
+        errors = [f for f in report.findings if f.is_error][:3]
+        shown = "\n".join(f"  {f.file}:{f.line}: {f.code}: {f.message}" for f in errors)
+        raise BuildError(
+            f"the corpus does not validate ({report.errors} error(s)); the first:\n{shown}\nrun `aces validate` "
+            "and fix them (`aces build --no-validate` builds anyway, and `aces publish` refuses that folder)"
+        )
+
+
 def build(
     corpus: Path | None = None,
     out_dir: Path | None = None,
     *,
     datasheet: Path | None = None,
     progress: bool = False,
+    validate: bool = True,
 ) -> BuildSummary:
     """Build the dataset folder from ``corpus`` (default ``aces.paths.corpus_dir()``) into ``out_dir``.
 
-    The folder is assembled beside ``out_dir`` and renamed into place at the end (``replace_folder``), so a failed
-    build leaves the previous one intact. An existing ``out_dir`` is replaced only if it is empty or an earlier
-    ACES build.
+    The gold records are validated first (every level, across documents) and a corpus with an error is refused:
+    nothing that ``aces validate`` rejects (a span off its text, an IP address in the text) reaches the parquet
+    files. ``validate=False`` builds anyway; the marker then says so and ``aces publish`` refuses the folder.
+    The folder is assembled beside ``out_dir`` and swapped into place at the end (``aces.atomic``), so a failed
+    or killed build leaves the previous one intact. An existing ``out_dir`` is replaced only if it is empty or an
+    earlier ACES build.
     """
     from tqdm import tqdm
 
@@ -457,6 +441,8 @@ def build(
     files = gold_files(corpus)
     if not files:
         raise BuildError(f"no gold records under {corpus}/gold/*.jsonl; check --corpus or ACES_CORPUS")
+    if validate:
+        refuse_invalid(files)
     version = corpus_version(corpus)
     fingerprint = input_fingerprint(corpus, datasheet)
     entries, schema_version = scan(files)
@@ -478,5 +464,5 @@ def build(
             data_files={c: {s: (data_file(c, s),) for s in documents if writers[c, s].rows} for c in hf.CONFIGS},
             terms=Terms.of((e.doc_id, e.license, e.attribution) for e in entries),
         )
-        summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint)
+        summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint, {"validated": validate})
     return replace(summary, seconds=time.perf_counter() - started)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from aces.atomic import staging_folder
 from aces.corpus.splits import SPLITS
 from aces.hf.build import (
     BuildError,
@@ -39,7 +40,6 @@ from aces.hf.build import (
     input_fingerprint,
     records,
     scan,
-    staging_folder,
     write_splits,
 )
 from aces.hf.summary import Terms

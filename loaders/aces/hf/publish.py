@@ -66,6 +66,11 @@ def plan(folder: Path, repo_id: str, tag: str | None = None) -> PublishPlan:
     except (ValueError, OSError) as err:
         raise PublishError(f"{err}; rebuild the folder with `aces build`") from None
     info = json.loads(marker.read_text(encoding="utf-8"))
+    if info.get("validated") is not True:
+        raise PublishError(
+            f"{folder} was built without validating the corpus (`--no-validate`, or by an older aces); rebuild it "
+            f"with `aces build --out {folder}` from a corpus that validates"
+        )
     version = info["corpus_version"]
     files = tuple(
         (path.relative_to(folder).as_posix(), path.stat().st_size)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from aces.corpus import stats
 from aces.corpus.splits import SPLITS
+from aces.paths import doc_file
 from aces.record import Record
 from aces.report.assets import page
 from aces.report.charts import legend, stacked_bars
@@ -152,10 +153,12 @@ def _documents_table(records: Sequence[Record], findings: dict[str, Counter]) ->
 
 
 def build_site(records: Sequence[Record], out_dir: str | Path, validation=None, corpus_version: str = "") -> Site:
-    """Write ``out_dir/index.html`` and ``out_dir/docs/<id>.html``; ``validation`` is an ``aces.validate.Report``."""
+    """Write ``out_dir/index.html`` and ``out_dir/docs/<id>.html``; ``validation`` is an ``aces.validate.Report``.
+    Raises ``aces.paths.UnsafePath`` before writing anything if a document id cannot name a file."""
     out = Path(out_dir)
-    (out / "docs").mkdir(parents=True, exist_ok=True)
     records = list(records)
+    pages = {record.id: doc_file(out / "docs", record.id, ".html") for record in records}  # refused before writing
+    (out / "docs").mkdir(parents=True, exist_ok=True)
     findings: dict[str, Counter] = {}
     for f in getattr(validation, "findings", []):
         findings.setdefault(f.doc_id or "", Counter())[f.severity] += 1
@@ -165,7 +168,7 @@ def build_site(records: Sequence[Record], out_dir: str | Path, validation=None, 
     for record in records:
         f = findings.get(record.id, Counter())
         summary = "not run" if validation is None else f"{f['error']} errors, {f['warning']} warnings"
-        path = out / "docs" / f"{record.id}.html"
+        path = pages[record.id]
         path.write_text(document_page(record, inv, colours, summary, "../index.html"), encoding="utf-8")
         site.documents[record.id] = path
     site.mentions = sum(len(r.entities) for r in records)

@@ -158,6 +158,9 @@ _ALL: tuple[Check, ...] = (
     _c("raw-file-missing", 3, WARNING, "The raw file named by provenance.raw_path was not found, so provenance was "
        "not checked.",
        "Check the corpus layout (<corpus>/gold/*.jsonl beside <corpus>/raw/) or the raw_path."),
+    _c("raw-path-unsafe", 3, ERROR, "provenance.raw_path leads out of the corpus's raw/ folder (an absolute path, "
+       "'..', a symlink out) or names something other than a regular file of a sane size; it was not read.",
+       "Point raw_path at the document's file under <corpus>/raw/ (raw/<name>), as ingest writes it."),
     _c("raw-sha256-mismatch", 3, ERROR, "The raw file's sha256 differs from provenance.raw_sha256.",
        "The raw file must stay byte for byte as received; restore it, or re-ingest if it was replaced on purpose."),
     _c("offset-run-out-of-range", 3, ERROR, "An offset-map run reaches beyond the clean text or the raw file.",

@@ -8,7 +8,6 @@ at the first doubt; every condition mirrors a check of the reporting levels (see
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
+from aces.paths import read_raw
 from aces.schema import labels
 from aces.validate.level3_refs import UNANNOTATED
 
@@ -266,31 +266,13 @@ def status_and_license_ok(rec: Any, inv: Inventory) -> bool:
     return licence not in inv.attributed or getattr(prov, "attribution", msgspec.UNSET) is not msgspec.UNSET
 
 
-_READ_AT_ONCE = 1 << 20
-
-
-def read_file(path: str) -> bytes:
-    """The file's bytes with the fewest system calls (a raw file is read once per record: they add up)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        data = os.read(fd, _READ_AT_ONCE)
-        if len(data) < _READ_AT_ONCE:
-            return data
-        parts = [data]
-        while chunk := os.read(fd, _READ_AT_ONCE):
-            parts.append(chunk)
-        return b"".join(parts)
-    finally:
-        os.close(fd)
-
-
 def provenance_ok(rec: Any, corpus_dir: Path) -> bool:
     """Level 3's provenance: the raw file exists, has the recorded hash, and the equal-length runs of the offset
     map hold the same characters in the clean and the raw text."""
     prov = rec.provenance
     try:
-        data = read_file(os.path.join(corpus_dir, prov.raw_path))
-    except (OSError, ValueError):
+        data = read_raw(corpus_dir, prov.raw_path)
+    except (OSError, ValueError):  # UnsafePath is a ValueError: the levels report it
         return False
     if hashlib.sha256(data).hexdigest() != prov.raw_sha256:
         return False

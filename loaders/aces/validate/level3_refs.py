@@ -14,6 +14,7 @@ from bisect import bisect_right
 from functools import cache
 from pathlib import Path
 
+from aces.paths import UnsafePath, read_raw
 from aces.schema import Labels, labels
 from aces.validate.findings import Ref, Sink
 from aces.validate.walk import COLLECTIONS, offsets, text_spans
@@ -467,7 +468,10 @@ class _Doc:
         prov = self.record["provenance"]
         raw_file = corpus_dir / prov["raw_path"]
         try:
-            data = raw_file.read_bytes()
+            data = read_raw(corpus_dir, prov["raw_path"])
+        except UnsafePath as err:
+            self.sink.add("raw-path-unsafe", f"{err}; nothing was read: point raw_path at the file under raw/")
+            return
         except OSError as err:
             problem = "not found" if isinstance(err, FileNotFoundError) else f"cannot be read ({err.strerror})"
             self.sink.add(

@@ -8,7 +8,7 @@ memory first and only written if every record of every file given passed all of 
 - the migration drops nothing, or the caller allowed loss (and gets the list of what was dropped);
 - the result is valid as the target version (the validator again, on the exact bytes to be written).
 
-Then each changed file is replaced atomically (``aces.versions.atomic``): a crash or an error leaves the old
+Then each changed file is replaced atomically (``aces.atomic``): a crash or an error leaves the old
 bytes. Lines already at the target keep their exact bytes; migrated lines are written by ``aces.record`` in
 canonical form, so a canonical file migrated up and back down is byte-identical to what it was.
 """
@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aces import record as rec
+from aces.atomic import replace_bytes
 from aces.schema import known_versions
 from aces.validate.findings import Finding
 from aces.validate.level3_refs import corpus_dir_of
 from aces.validate.runner import Validation, collect_files
-from aces.versions.atomic import replace_bytes
 from aces.versions.migrations import MIGRATIONS, Loss, Migration
 
 _SHOWN_FINDINGS = 5

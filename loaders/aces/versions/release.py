@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aces import record as rec
+from aces.atomic import replace_bytes
 from aces.corpus.version import corpus_version, version_file
 from aces.paths import corpus_dir, gold_files
 from aces.schema import json_schema
 from aces.validate import validate
 from aces.validate.level3_refs import corpus_dir_of
 from aces.validate.runner import Validation
-from aces.versions.atomic import replace_bytes
 from aces.versions.diff import LAYERS, diff
 from aces.versions.render import diff_text
 
