@@ -22,12 +22,14 @@ FORMAT = "aces-score/1"
 
 PRESENT: dict[str, Callable[[rec.Record], bool]] = {
     "entities": lambda r: bool(r.entities),
-    "coreference": lambda r: bool(r.clusters),
+    "coreference": lambda r: any(len(c.mentions) > 1 for c in r.clusters),
     "events": lambda r: bool(r.events),
     "stances": lambda r: bool(r.stances),
 }
 """A layer is predicted when at least one predicted record has an item in it; an empty list in every record
-is how a system that does not predict a layer writes it, so that layer is reported as ``None``, not as 0."""
+is how a system that does not predict a layer writes it, so that layer is reported as ``None``, not as 0.
+Coreference needs a cluster of two mentions or more: level 3 puts every mention in a cluster, so a system that
+predicts mentions alone writes one singleton cluster per mention."""
 
 
 def predicted_layers(pred: Iterable[rec.Record]) -> list[str]:
