@@ -41,6 +41,13 @@ def test_every_reader_of_the_default_corpus_refuses_a_missing_one(command, tmp_p
     assert not (tmp_path / "out").exists()
 
 
+def test_a_missing_datasheet_is_a_path_problem(tmp_path) -> None:
+    done = CliRunner().invoke(main, ["stats", "--check-datasheet", str(tmp_path / "DATASHEET.md")])
+    assert done.exit_code == 2 and done.output.splitlines() == [
+        f"Error: {tmp_path / 'DATASHEET.md'}: no such file; pass the datasheet's path"
+    ]
+
+
 def test_a_missing_schema_is_named_not_taken_for_an_unknown_version(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(aces.schema, "repo_root", lambda: tmp_path)  # the clone's loaders/aces holds no schema/
     for cached in (aces.schema.labels, aces.schema.json_schema, aces.schema.validator):

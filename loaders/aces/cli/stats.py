@@ -12,7 +12,7 @@ import msgspec
 from aces import record as rec
 from aces.corpus.stats import compute
 from aces.corpus.stats_tables import all_tables, queue_tables, to_markdown, to_text
-from aces.paths import corpus_dir, queue_files, require_gold
+from aces.paths import MissingData, corpus_dir, queue_files, require_gold
 
 
 class StatsInputError(click.ClickException):
@@ -148,7 +148,7 @@ def _datasheet(update: Path | None, check: Path | None, stats: dict, queue: dict
             if path is None:
                 continue
             if not path.is_file():
-                raise click.ClickException(f"{path}: no such file; pass the datasheet's path")
+                raise MissingData(f"{path}: no such file; pass the datasheet's path")
             current = path.read_text(encoding="utf-8")
             expected = datasheet.fill(current, blocks)
             if write:
