@@ -210,7 +210,8 @@ def test_cli_build_prints_rows_per_config_and_split(tmp_path):
     assert header.split() == ["config", "train", "validation", "test"]
     assert next(line for line in lines if line.startswith("ner ")).split() == ["ner", "3", "3", "3"]
     bad = CliRunner().invoke(main, ["build", "--corpus", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")])
-    assert bad.exit_code == 1 and "no gold records" in bad.output and "Traceback" not in bad.output
+    assert bad.exit_code == 2 and "nowhere: the corpus folder does not exist" in bad.output
+    assert "Traceback" not in bad.output
 
 
 def test_the_repository_corpus_loads_offline_with_plain_datasets(tmp_path):

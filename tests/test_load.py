@@ -90,7 +90,7 @@ def test_read_corpus_and_records_give_typed_records(built):
 def test_the_default_folder_is_built_when_missing_and_rebuilt_only_when_inputs_change(tmp_path, monkeypatch):
     corpus = write_corpus(tmp_path, sample_records()[:1])
     folder = tmp_path / "build" / "hf"
-    monkeypatch.setattr(aces.hf.build, "default_out_dir", lambda: folder)
+    monkeypatch.setattr(aces.hf.build, "default_out_dir", lambda corpus=None: folder)
     first = aces.load("documents", "train", corpus=corpus, cache_dir=tmp_path / "c1")
     assert first.num_rows == 1 and (folder / MARKER).is_file()
     stamp = (folder / MARKER).stat().st_mtime_ns

@@ -134,4 +134,4 @@ def test_no_validate_and_empty_corpus(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     done = CliRunner().invoke(main, ["report", "--out", str(out), "--corpus", str(empty)])
-    assert done.exit_code == 1 and "no gold/*.jsonl" in done.output and "Traceback" not in done.output
+    assert done.exit_code == 2 and "no gold/*.jsonl" in done.output and "Traceback" not in done.output

@@ -1,4 +1,5 @@
-"""Where the corpus lives: the repository's ``corpus/`` unless ``ACES_CORPUS`` says otherwise."""
+"""Where the corpus lives: ``$ACES_CORPUS``, else the clone's ``corpus/``, else the copy a wheel carries; and where
+an installed package builds (the user cache, never site-packages)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,55 @@ import re
 import stat
 from pathlib import Path
 
+PACKAGED = Path(__file__).parent / "data"
+"""What a wheel carries beside the code (pyproject.toml's force-include): ``corpus/`` and ``DATASHEET.md``."""
+CACHE_NAME = "aces"
+
+
+class MissingData(FileNotFoundError):
+    """Something a command reads is not there (a corpus, its gold files, the schema, a built folder): a usage or
+    path problem, reported in one line with exit status 2; the message names what is missing and what to do."""
+
 
 def repo_root() -> Path:
+    """The checkout this package's ``loaders/aces`` sits in (for an installed package: a folder holding nothing)."""
     return Path(__file__).resolve().parents[2]
 
 
+def in_clone() -> bool:
+    """True when this is the ``loaders/aces`` of a checkout: its ``corpus/`` and ``build/`` are used, not the copy
+    a wheel carries and the user cache."""
+    here = Path(__file__).resolve().parent
+    return here.parent.name == "loaders" and (repo_root() / "pyproject.toml").is_file()
+
+
 def corpus_dir() -> Path:
-    return Path(os.environ.get("ACES_CORPUS", repo_root() / "corpus"))
+    """``$ACES_CORPUS``, else ``corpus/`` of the clone, else the corpus packaged in the wheel."""
+    if "ACES_CORPUS" in os.environ:
+        return Path(os.environ["ACES_CORPUS"])
+    return repo_root() / "corpus" if in_clone() else PACKAGED / "corpus"
+
+
+def cache_dir() -> Path:
+    """The user cache of ACES (XDG): ``$XDG_CACHE_HOME/aces``, else ``~/.cache/aces``. Deleting it loses nothing
+    that cannot be rebuilt."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / CACHE_NAME
 
 
 def gold_files(corpus: Path | None = None) -> list[Path]:
     return sorted((corpus or corpus_dir()).glob("gold/*.jsonl"))
+
+
+def require_gold(corpus: Path) -> list[Path]:
+    """The gold files of ``corpus``, or ``MissingData`` saying the folder is missing or holds none."""
+    files = gold_files(corpus)
+    if not files:
+        what = "holds no gold/*.jsonl files" if Path(corpus).is_dir() else "does not exist"
+        raise MissingData(
+            f"{corpus}: the corpus folder {what}; pass --corpus with the corpus directory or set ACES_CORPUS"
+        )
+    return files
 
 
 def queue_files(corpus: Path | None = None) -> list[Path]:

@@ -9,15 +9,21 @@ from pathlib import Path
 
 import jsonschema_rs
 
+from aces.paths import MissingData, repo_root
+
 CURRENT_VERSION = "1.3.0"
 
 
 def schema_root() -> Path:
-    """``schema/`` of the repository (editable install) or the copy packaged inside ``aces``."""
+    """``schema/`` of the repository (editable install) or the copy packaged inside ``aces``; ``MissingData`` when
+    neither is there, rather than every record failing as of an unknown version."""
     packaged = Path(__file__).parent / "schema"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "schema"
+    root = repo_root() / "schema"
+    if not root.is_dir():
+        raise MissingData(f"no schema folder at {packaged} or {root}: the package is incomplete; reinstall aces-corpus")
+    return root
 
 
 def known_versions() -> list[str]:

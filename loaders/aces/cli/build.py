@@ -10,8 +10,8 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 
 
 @click.command("build")
-@click.option("--out", "out_dir", type=_DIR, help="Folder to write (default: build/hf/ at the repository root).")
-@click.option("--corpus", "corpus", type=_DIR, help="Corpus directory (default: corpus/, or $ACES_CORPUS).")
+@click.option("--out", "out_dir", type=_DIR, help="Folder to write (default: build/hf/ in a clone, or the user cache).")
+@click.option("--corpus", "corpus", type=_DIR, help="Corpus directory (default: $ACES_CORPUS or the default corpus).")
 @click.option(
     "--no-validate",
     "skip_validation",
@@ -46,7 +46,7 @@ def publish_cmd(repo_id: str, tag: str | None, folder: Path | None, dry_run: boo
     try:
         folder = ensure_built(folder)
         the_plan = plan(folder, repo_id, tag)
-    except (BuildError, FileNotFoundError, PublishError) as err:
+    except (BuildError, PublishError) as err:
         raise click.ClickException(str(err)) from None
     if dry_run:
         click.echo("dry run: nothing is uploaded")

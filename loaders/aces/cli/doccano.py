@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from aces.paths import corpus_dir
+from aces.paths import corpus_dir, require_gold
 
 _CORPUS = click.option(
     "--corpus",
@@ -67,6 +67,7 @@ def _client(url: str | None):
 def _select(corpus: Path, doc_ids: tuple[str, ...]) -> list:
     from aces.doccano.land import read_gold
 
+    require_gold(corpus)  # a missing corpus is a path problem, not an empty selection
     gold = read_gold(corpus)
     missing = [d for d in doc_ids if d not in gold]
     if missing:

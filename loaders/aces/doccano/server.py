@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from aces.paths import repo_root
+from aces.paths import cache_dir, repo_root
 
 DOCCANO_VERSION = "1.8.4"
 HOST = "127.0.0.1"
@@ -65,10 +65,6 @@ user.save()
 
 class ServerError(RuntimeError):
     """The server could not be set up, started or reached; the message says what to do."""
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aces"
 
 
 def default_venv() -> Path:

@@ -27,7 +27,7 @@ from aces.corpus.splits import SPLITS
 from aces.corpus.version import corpus_version
 from aces.gc_tuning import fewer_collections
 from aces.hf.summary import NOT_RECORDED, BuildSummary, Terms
-from aces.paths import gold_files, repo_root
+from aces.paths import cache_dir, gold_files, in_clone, repo_root, require_gold
 from aces.record import Record, from_json
 from aces.schema import known_versions, schema_root
 
@@ -93,9 +93,21 @@ class BuildError(Exception):
     """The corpus cannot be built; the message says which file or record and what to fix."""
 
 
-def default_out_dir() -> Path:
-    """``build/hf/`` at the repository root (gitignored)."""
-    return repo_root() / "build" / "hf"
+def default_out_dir(corpus: Path | None = None) -> Path:
+    """``build/hf/`` at the root of a clone (gitignored). An installed package builds in the user cache, never in
+    site-packages: ``<cache>/hf/<package version>_corpus-<corpus version>_<inputs sha256>``, one folder per set of
+    inputs, so a build of other data or other code is never served."""
+    if in_clone():
+        return repo_root() / "build" / "hf"
+    from aces.paths import corpus_dir
+
+    corpus = Path(corpus) if corpus else corpus_dir()
+    try:
+        package = importlib.metadata.version("aces-corpus")
+    except importlib.metadata.PackageNotFoundError:
+        package = "unknown"
+    key = f"{package}_corpus-{corpus_version(corpus)}_{input_fingerprint(corpus)[:16]}"
+    return cache_dir() / "hf" / key
 
 
 def data_file(config: str, split: str) -> str:
@@ -435,12 +447,10 @@ def build(
 
     started = time.perf_counter()
     corpus = Path(corpus) if corpus else corpus_dir()
-    out_dir = Path(out_dir) if out_dir else default_out_dir()
+    files = require_gold(corpus)
+    out_dir = Path(out_dir) if out_dir else default_out_dir(corpus)
     datasheet = datasheet or default_datasheet(corpus)
     check_out_dir(out_dir)
-    files = gold_files(corpus)
-    if not files:
-        raise BuildError(f"no gold records under {corpus}/gold/*.jsonl; check --corpus or ACES_CORPUS")
     if validate:
         refuse_invalid(files)
     version = corpus_version(corpus)

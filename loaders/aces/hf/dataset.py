@@ -1,9 +1,11 @@
 """Loaders for training and analysis code: ``aces.load`` (``datasets``), ``load_arrow``/``load_pandas``, records.
 
-``aces.load(config)`` reads the built folder (default ``build/hf/`` at the repository root). When that default
-folder is missing or stale it is (re)built first: stale means the sha256 of the build inputs (gold files,
-``corpus/VERSION``, the datasheet, the schema, the builder's code and the versions of pyarrow/datasets/spaCy)
-differs from the one the folder records in ``aces_build.json``. Content, not mtimes, decides, so a fresh clone
+``aces.load(config)`` reads the built folder (default ``build/hf/`` at the root of a clone; for a package installed
+from a wheel, a folder of the user cache named after its inputs, see ``aces.hf.build.default_out_dir``: nothing is
+written into site-packages, and a clone-less install works offline). When that default folder is missing or stale
+it is (re)built first: stale means the sha256 of the build inputs (gold files, ``corpus/VERSION``, the datasheet,
+the schema, the builder's code and the versions of pyarrow/datasets/spaCy) differs from the one the folder records
+in ``aces_build.json``. Content, not mtimes, decides, so a fresh clone
 or a ``touch`` never triggers a needless rebuild and an edited record always does. An explicit ``data_dir`` is
 built only when missing (or with ``rebuild=True``): it may be a copy downloaded from the Hub.
 
@@ -19,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aces.paths import corpus_dir, gold_files
+from aces.paths import MissingData, corpus_dir, gold_files
 from aces.record import Record, read_jsonl
 
 if TYPE_CHECKING:
@@ -40,14 +42,14 @@ def ensure_built(data_dir: Path | None = None, corpus: Path | None = None, rebui
 
     corpus = Path(corpus) if corpus else corpus_dir()
     default = data_dir is None
-    folder = default_out_dir() if default else Path(data_dir)
+    folder = default_out_dir(corpus) if default else Path(data_dir)
     present = (folder / "README.md").is_file()
     if rebuild is None:
         rebuild = not present or (default and (folder / MARKER).is_file() and not is_current(folder, corpus))
     if rebuild:
         build(corpus, folder)
     elif not present:
-        raise FileNotFoundError(f"{folder} holds no built dataset; run `aces build --out {folder}`")
+        raise MissingData(f"{folder} holds no built dataset; run `aces build --out {folder}`")
     return folder
 
 
@@ -181,7 +183,7 @@ def _resolve(
     folder = ensure_built(Path(data_dir) if data_dir else None, Path(corpus) if corpus else None, rebuild)
     marker = folder / MARKER
     if not marker.is_file():
-        raise FileNotFoundError(f"{folder} has no {MARKER}: it was not made by `aces build`; rebuild it")
+        raise MissingData(f"{folder} has no {MARKER}: it was not made by `aces build`; rebuild it")
     info = json.loads(marker.read_text(encoding="utf-8"))
     if info.get("aces_build") != BUILD_FORMAT or "rows" not in info:
         raise ValueError(f"{folder} was made by another version of `aces build`; rebuild it (`aces build --out`)")
