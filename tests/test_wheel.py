@@ -2,8 +2,8 @@
 with, and a fresh virtualenv with the wheel installed, run from a folder that is not the clone, loads, reads and
 builds exactly what the clone does, offline, into the user cache (never into site-packages).
 
-The build backend (hatchling) is installed from the package registry pip is configured with into a scratch folder;
-the new virtualenv has no pip and no packages of its own: its dependencies come from this interpreter's
+The build backend (hatchling) is a test dependency, called through its PEP 517 hooks: nothing is downloaded. The new
+virtualenv has no pip and no packages of its own: its dependencies come from this interpreter's
 site-packages through a ``.pth`` file, while ``aces`` itself comes only from the wheel (asserted).
 """
 
@@ -29,13 +29,11 @@ SHIPPED = ("gold", "raw")
 """The corpus folders a wheel carries; ``rounds/`` and ``queue/`` (annotation working files) stay in the clone."""
 
 
-def _hooks(source: Path, out: Path, backend: Path, *hooks: str) -> list[Path]:
-    """Call hatchling's PEP 517 ``hooks`` in ``source``; the files they wrote to ``out``."""
+def _hooks(source: Path, out: Path, *hooks: str) -> list[Path]:
+    """Call hatchling's PEP 517 ``hooks`` in ``source`` (hatchling is a test dependency: no download); the files
+    they wrote to ``out``."""
     code = "import sys, hatchling.build as b\nfor h in sys.argv[2:]: print(getattr(b, h)(sys.argv[1]))"
-    env = {**os.environ, "PYTHONPATH": str(backend)}
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(out), *hooks], cwd=source, env=env, capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, "-c", code, str(out), *hooks], cwd=source, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return [out / name for name in done.stdout.split()]
 
@@ -49,15 +47,11 @@ def _contents(wheel: Path) -> dict[str, bytes]:
 def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sdist and wheel of the clone, and the wheel built from that sdist."""
     work = tmp_path_factory.mktemp("dists")
-    backend = work / "backend"
-    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--target", str(backend)]
-    done = subprocess.run([*pip, "hatchling>=1.27"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    sdist, wheel = _hooks(ROOT, work, backend, "build_sdist", "build_wheel")
+    sdist, wheel = _hooks(ROOT, work, "build_sdist", "build_wheel")
     with tarfile.open(sdist) as archive:
         archive.extractall(work / "unpacked", filter="data")
     (source,) = (work / "unpacked").iterdir()
-    (from_sdist,) = _hooks(source, work / "from-sdist", backend, "build_wheel")
+    (from_sdist,) = _hooks(source, work / "from-sdist", "build_wheel")
     return {"sdist": sdist, "wheel": wheel, "from_sdist": from_sdist}
 
 

@@ -39,10 +39,12 @@ def corpus_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """The user cache of ACES (XDG): ``$XDG_CACHE_HOME/aces``, else ``~/.cache/aces``. Deleting it loses nothing
-    that cannot be rebuilt."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / CACHE_NAME
+    """The user cache of ACES, where the platform keeps caches (platformdirs: ``$XDG_CACHE_HOME/aces`` or
+    ``~/.cache/aces`` on Linux, ``~/Library/Caches/aces`` on macOS). Deleting it loses nothing that cannot be
+    rebuilt."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(CACHE_NAME, appauthor=False))
 
 
 def gold_files(corpus: Path | None = None) -> list[Path]:
