@@ -1,7 +1,9 @@
 """Raw article → clean NFC text, typed segments, an offset map back to the raw file, and a record of each removal.
 
 The raw file is never changed: it is copied byte for byte under ``corpus/raw/`` and its sha256 goes in the record.
-Debris is recognised line by line (see ``classify_line``); every removed raw range is recorded with a reason.
+Debris is recognised line by line (see ``clean``); every removed raw range is recorded with a reason. Lines end
+wherever ``str.splitlines`` ends them (LF, CRLF, CR, NEL, U+2028, form feed, ...); the clean text joins kept
+lines with "\n" alone, and ``line_end`` says in the offset map and the removals how each raw line end became it.
 """
 
 from __future__ import annotations
@@ -31,17 +33,36 @@ class IngestError(ValueError):
 @dataclass(frozen=True)
 class Line:
     start: int  # code point offset of the line in the raw text
-    text: str  # without its newline
+    text: str  # without its line end
     number: int  # 0-based
+    end: str = ""  # its line end as in the raw text ("\n", "\r\n", "\r", "\u2028", ...; "" for a last line without)
 
 
 def split_lines(raw: str) -> list[Line]:
+    """The raw text's lines, cut where ``str.splitlines`` cuts, each with the line end it had."""
     out, pos = [], 0
     for number, chunk in enumerate(raw.splitlines(keepends=True)):
-        body = chunk.rstrip("\r\n")
-        out.append(Line(pos, body, number))
+        body = chunk.splitlines()[0]
+        out.append(Line(pos, body, number, chunk[len(body) :]))
         pos += len(chunk)
     return out
+
+
+LF, CRLF = "\n", "\r\n"
+
+
+def line_end(ln: Line, clean_at: int) -> tuple[OffsetRun, list[Removal]]:
+    """The run of the clean "\n" at ``clean_at`` that ends the kept line ``ln``, and what of its raw line end is
+    removed. An LF maps character for character; of a CRLF the CR is removed (``carriage-return``) and the LF
+    maps; any other line end (a lone CR, NEL, U+2028, form feed, ...) is removed (``line-end``) and the "\n" stands
+    in its place for no raw character (a run of raw length 0): an equal-length run means the same characters, so
+    no run may map "\n" to another one."""
+    at = ln.start + len(ln.text)
+    if ln.end == LF:
+        return (clean_at, 1, at, 1), []
+    if ln.end == CRLF:
+        return (clean_at, 1, at + 1, 1), [Removal(at, at + 1, "carriage-return")]
+    return (clean_at, 1, at, 0), [Removal(at, at + len(ln.end), "line-end")]
 
 
 def _decodes_to_ascii(token: str) -> bool:
@@ -143,12 +164,14 @@ def clean(raw: str, doc_id: str) -> tuple[str, list[Segment], list[OffsetRun], l
     segments: list[Segment] = []
     runs: list[OffsetRun] = []
     pos = 0
-    previous_line_end: int | None = None
+    previous: Line | None = None
     for n, (ln, kind) in enumerate(kept):
-        if previous_line_end is not None:
-            # The separator maps to the raw newline that ended the previous kept line.
+        if previous is not None:
+            # The separator stands for the raw line end of the previous kept line.
             text_parts.append("\n")
-            runs.append((pos, 1, previous_line_end, 1))
+            run, removed = line_end(previous, pos)
+            runs.append(run)
+            removals.extend(removed)
             pos += 1
         body = ln.text.strip()
         lead_ws = len(ln.text) - len(ln.text.lstrip())
@@ -162,7 +185,7 @@ def clean(raw: str, doc_id: str) -> tuple[str, list[Segment], list[OffsetRun], l
         text_parts.append(norm)
         runs.extend(piece_runs)
         pos += len(norm)
-        previous_line_end = ln.start + len(ln.text)
+        previous = ln
     removals.extend(_uncovered(raw, runs, removals))
     removals.sort(key=lambda r: r.raw_start)
     return "".join(text_parts), segments, runs, removals
