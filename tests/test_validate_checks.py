@@ -187,3 +187,79 @@ def test_every_code_can_be_reported_only_through_the_registry() -> None:
 def test_json_nested_too_deeply_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     report = check(tmp_path, lines=[b"[" * 100_000 + b"]" * 100_000, b'{"a": NaN}'])
     assert [(f.line, f.code) for f in report.findings] == [(1, "invalid-json"), (2, "invalid-json")]
+
+
+def _verdicts(tmp_path: Path, d: fixtures.Doc) -> tuple[set[str], bool]:
+    """The reporting levels' codes for one record, and whether the fast path proves the line clean."""
+    from aces.validate import fast
+
+    report = check(tmp_path, d)
+    proved = fast.clean(fixtures.line(d.record()), tmp_path) is not None
+    return codes(report), proved
+
+
+def _statement(d: fixtures.Doc, content: str) -> str:
+    """A second statement (on «إن») whose Content is ``content``."""
+    return d.event("Contact.Statement", "إن", [("Content", content)])
+
+
+@pytest.mark.parametrize(
+    ("chain", "cycle"),
+    [
+        ("e3 → e3", "t:e3 → t:e3"),  # the statement reports itself
+        ("e3 → e4 → e3", "t:e3 → t:e4 → t:e3"),  # two statements reporting each other
+        ("e4 → e3 → e2", None),  # a chain that ends: no finding
+    ],
+)
+def test_event_content_chains_that_return_to_their_event_are_caught(
+    tmp_path: Path, chain: str, cycle: str | None
+) -> None:
+    d = fixtures.base("t")
+    statement = d.events[2]  # e3: Contact.Statement, Content → e2
+    if chain == "e3 → e3":
+        statement["arguments"][1]["ref"] = "t:e3"
+    elif chain == "e3 → e4 → e3":
+        statement["arguments"][1]["ref"] = _statement(d, "t:e3")
+    else:
+        _statement(d, "t:e3")
+    found, proved = _verdicts(tmp_path, d)
+    assert found == ({"event-content-cycle"} if cycle else set())
+    assert proved == (cycle is None)  # the fast path agrees
+    if cycle:
+        finding = check(tmp_path, d).findings[0]
+        assert (finding.ann_id, finding.line) == ("t:e3", 1) and f"({cycle})" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("removed", "code"),
+    [
+        ([(130, 128)], "removal-reversed"),
+        ([(130, 130)], "removal-reversed"),  # empty
+        ([(128, 140)], "removal-out-of-range"),  # the raw file has 137 code points
+        ([(120, 130)], "removal-overlap"),  # over kept text (the one run keeps raw [0, 124))
+        ([(125, 131), (130, 137)], "removal-overlap"),  # over each other
+        ([(124, 131), (131, 137)], None),  # adjacent ranges, each next to kept text
+    ],
+)
+def test_removed_ranges_are_checked_against_the_offset_map_the_raw_file_and_each_other(
+    tmp_path: Path, removed: list[tuple[int, int]], code: str | None
+) -> None:
+    d = fixtures.base("t")
+    assert len(d.raw) == 124
+    d.raw += "\nrelated link"  # a line end and 12 code points of debris after the kept text
+    d.removed = [{"raw_start": a, "raw_end": b, "reason": "related-link"} for a, b in removed]
+    found, proved = _verdicts(tmp_path, d)
+    assert found == ({code} if code else set())
+    assert proved == (code is None)
+    if code:
+        finding = check(tmp_path, d).findings[0]
+        assert (finding.doc_id, finding.line) == ("t", 1) and f"[{removed[-1][0]}, " in finding.message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_empty_file_is_an_error_not_zero_records_checked(tmp_path: Path, jobs: int) -> None:
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    valid = sorted((DATA / "valid").glob("*.jsonl"))  # (two files, so that --jobs 2 does split the work)
+    report = aces.validate([tmp_path / "empty.jsonl", *valid], jobs=jobs)
+    assert not report.ok
+    assert [(f.file, f.line, f.code) for f in report.findings] == [(str(tmp_path / "empty.jsonl"), 1, "empty-file")]
