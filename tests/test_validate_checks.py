@@ -91,6 +91,10 @@ def test_nested_mentions_pass_and_crossing_ones_fail(tmp_path: Path) -> None:
     [
         "قتل 6 وأصيب 12 آخرون بنسبة 99% في 2023 و1990-2000 بتاريخ 2023-01-15 وكلف 1,500,000 دولار و3.5% و10.30",
         "نقل 👨\u200d👩\u200d👧 و 👁️\u200d🗨️ عبر Transparency Organization Commissioner",
+        # the same in Arabic-Indic and fullwidth digits, and times, ratios and slugs
+        "قتل ٦ وأصيب ١٢ بنسبة ٩٩٪ في ٢٠٢٣ و١٩٩٠-٢٠٠٠ بتاريخ ٢٠٢٣-٠١-١٥ وكلف ١٬٥٠٠٬٠٠٠ دولار و٣٫٥٪ و١٠.٣٠",
+        "في عام ２０２３ بنسبة ９９% الساعة ١٠:٣٠ و10:30:45 بنتيجة 3:1 عبر std::vector و al-jazeera-net-news",
+        "نقل ۱۲ عنصرا في ۲۰۲۳ بتاريخ ۲۰۲۳/۱۰/۰۵",
     ],
 )
 def test_ordinary_text_is_not_personal_data_or_invisible(tmp_path: Path, text: str) -> None:
@@ -106,6 +110,18 @@ def test_ordinary_text_is_not_personal_data_or_invisible(tmp_path: Path, text: s
         ("العنوان 10.0.0.1.", "pii-ip-address"),
         ("راسلونا: a.b-c@mail.example.com", "pii-email"),
         ("ختم aGVsbG8gd29ybGQ= النهاية", "pii-base64-token"),
+        # look-alikes: digits of other scripts and widths, IPv6, URL-safe base64 (issue 19, item 8)
+        ("العنوان ٣.٢١.٢٤٧.٧٨ اليوم", "pii-ip-address"),
+        ("العنوان ۱۹۲.۰.۲.۱۷ اليوم", "pii-ip-address"),
+        ("العنوان １９２.１６８.０.１ اليوم", "pii-ip-address"),
+        ("العنوان 2001:db8::8a2e:370:7334 اليوم", "pii-ip-address"),
+        ("العنوان fe80::1 اليوم", "pii-ip-address"),
+        ("العنوان ::ffff:192.0.2.17 اليوم", "pii-ip-address"),
+        ("راسلونا: info＠example.com", "pii-email"),
+        ("راسلونا: ｉｎｆｏ＠ｅｘａｍｐｌｅ．ｃｏｍ", "pii-email"),
+        ("اتصل على ＋９７１ ５０ １２３ ４５６７ اليوم", "pii-phone"),
+        ("ختم aXA6IDE5OC41MS4xMDAuMjMgfn5-Pj4- النهاية", "pii-base64-token"),  # URL-safe, unpadded
+        ("ختم aXA6IDE5OC41MS4xMDAuMjMgfn5-Pj4-Pw== النهاية", "pii-base64-token"),  # URL-safe, padded
         ("كلمة\u200dكلمة", "zero-width-char"),  # a ZWJ between Arabic letters is no emoji sequence
         ("كلمة\u200cكلمة", "zero-width-char"),
         ("كلمة\u2067كلمة\u2069", "bidi-control"),
@@ -114,6 +130,20 @@ def test_ordinary_text_is_not_personal_data_or_invisible(tmp_path: Path, text: s
 )
 def test_personal_data_and_invisible_characters_are_caught(tmp_path: Path, text: str, code: str) -> None:
     assert codes(check(tmp_path, one_paragraph(text))) == {code}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("قال ﷺ ثم العنوان ٣.٢١.٢٤٧.٧٨", "٣.٢١.٢٤٧.٧٨"), ("ﷺ راسلونا: info＠example.com", "info＠example.com")],
+)
+def test_personal_data_offsets_are_those_of_the_original_text(tmp_path: Path, text: str, found: str) -> None:
+    """ﷺ is one code point that NFKC makes eighteen: a finding's offset must not move with it."""
+    from aces.validate import fast
+
+    d = one_paragraph(text)
+    (finding,) = check(tmp_path, d).findings
+    assert f"first at offset {text.index(found)}: {found[:3] + '…'!r}" in finding.message
+    assert fast.clean(fixtures.line(d.record()), tmp_path) is None
 
 
 def test_personal_data_is_masked_in_the_message(tmp_path: Path) -> None:

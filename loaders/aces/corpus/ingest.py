@@ -17,11 +17,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from aces.ascii_fold import fold
 from aces.corpus.splits import assign_split
 from aces.record import OffsetRun, Provenance, Record, Removal, Segment
 from aces.schema import CURRENT_VERSION
 
 _BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])")
+_URLSAFE_TOKEN = re.compile(r"(?<![A-Za-z0-9_=-])([A-Za-z0-9_-]{12,}={0,2})(?![A-Za-z0-9_=-])")  # - and _ for + and /
 _HEADING_MAX_WORDS = 5
 _SENTENCE_END = tuple(".!?؟:»\"')")
 
@@ -65,20 +67,31 @@ def line_end(ln: Line, clean_at: int) -> tuple[OffsetRun, list[Removal]]:
     return (clean_at, 1, at, 0), [Removal(at, at + len(ln.end), "line-end")]
 
 
-def _decodes_to_ascii(token: str) -> bool:
+def _decodes_to_ascii(token: str, urlsafe: bool = False) -> bool:
+    """The token is base64 (URL-safe: ``-`` and ``_`` for ``+`` and ``/``, padding often dropped) of printable
+    ASCII."""
+    if urlsafe and "=" not in token:
+        token += "=" * (-len(token) % 4)
     try:
-        decoded = base64.b64decode(token, validate=True)
+        decoded = base64.b64decode(token, altchars=b"-_" if urlsafe else None, validate=True)
     except (binascii.Error, ValueError):
         return False
     return bool(decoded) and all(32 <= b < 127 for b in decoded)
 
 
 def scraper_tokens(text: str) -> list[re.Match]:
-    """Base64 tokens that decode to printable ASCII: a scraper's stamp (here, its IP address), never article text.
+    """Base64 tokens (standard or URL-safe, digits and widths folded to ASCII by ``aces.ascii_fold``, which keeps
+    offsets) that decode to printable ASCII: a scraper's stamp (here, its IP address), never article text.
 
     Ingest removes them; the validator (``pii-base64-token``) reports any left in a clean text.
     """
-    return [m for m in _BASE64_TOKEN.finditer(text) if _decodes_to_ascii(m.group(1))]
+    folded = fold(text)
+    found = [m for m in _BASE64_TOKEN.finditer(folded) if _decodes_to_ascii(m.group(1))]
+    if "-" in folded or "_" in folded:
+        urlsafe = (m for m in _URLSAFE_TOKEN.finditer(folded) if "-" in m.group(1) or "_" in m.group(1))
+        found += [m for m in urlsafe if _decodes_to_ascii(m.group(1), urlsafe=True)]
+        found.sort(key=lambda m: m.start())
+    return found
 
 
 def scraper_token(line: str) -> re.Match | None:
@@ -144,7 +157,8 @@ def clean(raw: str, doc_id: str) -> tuple[str, list[Segment], list[OffsetRun], l
             continue
         if token:
             raise IngestError(
-                f"line {ln.number + 1}: base64 token {token.group(1)!r} inside the text; remove it by hand or extend "
+                f"line {ln.number + 1}: base64 token {ln.text[token.start(1) : token.end(1)]!r} inside the text; "
+                "remove it by hand or extend "
                 "the debris rules in aces/corpus/ingest.py"
             )
         if not kept:

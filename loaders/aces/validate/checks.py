@@ -228,14 +228,16 @@ _ALL: tuple[Check, ...] = (
     _c("annotation-status-missing", 5, WARNING, "A gold record of schema 1.2.0 or later has no "
        "`annotation_status`.",
        "Record how the document was annotated: one-pass, reviewed or adjudicated."),
-    _c("pii-ip-address", 5, ERROR, "`text` contains an IPv4 address.",
+    _c("pii-ip-address", 5, ERROR, "`text` contains an IPv4 or IPv6 address. Like every PII check it looks at the "
+       "text with digits of any script and fullwidth forms folded to ASCII (٣.٢١.٢٤٧.٧٨, info＠example.com).",
        "Remove it at ingest (a debris rule, then re-ingest) so offsets stay mapped; never edit clean text by hand."),
     _c("pii-email", 5, ERROR, "`text` contains an e-mail address.",
        "Remove or mask it at ingest and re-ingest; the corpus must not carry personal contact data."),
     _c("pii-phone", 5, ERROR, "`text` contains what looks like a phone number (international prefix or a long "
        "digit run).",
        "Remove or mask it at ingest and re-ingest; if it is not a phone number, report a false positive."),
-    _c("pii-base64-token", 5, ERROR, "`text` contains a base64 token that decodes to ASCII (a scraper's stamp).",
+    _c("pii-base64-token", 5, ERROR, "`text` contains a base64 token, standard or URL-safe, that decodes to ASCII "
+       "(a scraper's stamp).",
        "Drop the token at ingest (aces/corpus/ingest.py removes closing-line stamps) and re-ingest."),
 )  # fmt: skip
 
