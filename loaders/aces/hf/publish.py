@@ -97,8 +97,9 @@ def plan(folder: Path, repo_id: str, tag: str | None = None) -> PublishPlan:
 
 
 def restricted(info: dict, schema_version: str) -> dict[str, int]:
-    """Licences of the built documents that are not redistributable (``redistributable`` in ``labels.json``: the help of ``aces publish`` says which), with counts; a
-    folder built before the marker listed licences counts as entirely unknown."""
+    """Licences of the built documents that are not redistributable, with counts (``redistributable`` in
+    ``labels.json``; the help of ``aces publish`` says which). A folder whose marker lists no licences (built by
+    an older aces) counts as entirely unknown."""
     inventory = labels(schema_version).licenses
     if "licences" not in info:
         return {"(not listed: built by an older aces)": sum(info["rows"]["documents"].values())}
