@@ -270,3 +270,18 @@ def test_schema_1_1_0_event_polarity_is_a_classlabel_and_unset_means_the_default
     documents = _load(summary.out_dir, "documents", tmp_path)["train"]
     assert [e["polarity"] for e in documents[0]["events"]] == ["negative", None, None]
     assert "event_polarity" not in hf.features("events", "1.0.0")
+
+
+def test_no_progress_bar_when_stderr_is_a_file(tmp_path):
+    corpus = write_corpus(tmp_path, sample_records())
+    log = tmp_path / "stderr.txt"
+    with open(log, "w", encoding="utf-8") as stderr:  # a real file, not a terminal
+        run = subprocess.run(
+            [sys.executable, "-m", "aces.cli", "build", "--corpus", str(corpus), "--out", str(tmp_path / "out")],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            check=False,
+        )
+    assert run.returncode == 0, log.read_text(encoding="utf-8")
+    assert "build:" not in log.read_text(encoding="utf-8") and "it/s" not in log.read_text(encoding="utf-8")

@@ -474,7 +474,10 @@ def build(
     documents = {s: n for s in SPLITS if (n := sum(1 for e in entries if e.split == s))}
 
     with staging_folder(out_dir, "building") as staging:
-        stream = tqdm(records(entries), total=len(entries), unit="doc", desc="build", disable=not progress)
+        # disable=None: tqdm draws only when stderr is a terminal (a redirected stderr gets no bar)
+        stream = tqdm(
+            records(entries), total=len(entries), unit="doc", desc="build", disable=None if progress else True
+        )
         try:
             writers = write_splits(stream, staging, schema_version, documents)
         except hf.ConversionError as err:
