@@ -139,3 +139,11 @@ def test_split_sizes_are_those_datasets_computes(built, tmp_path):
         computed = {s: part.info.splits[s].num_bytes for s, part in loaded.items()}
         assert {s: i.num_bytes for s, i in infos[config].splits.items()} == computed, config
         assert infos[config].dataset_size == sum(computed.values())
+
+
+def test_the_card_names_the_release_tag_of_its_version(built):
+    from aces.versions.release import TAG_PREFIX
+
+    _, card = built
+    first_screen = card.text.split("## Configs", 1)[0]
+    assert f"`{TAG_PREFIX}0.3.0` in the ACES repository" in first_screen and "Hub revision `v0.3.0`" in first_screen

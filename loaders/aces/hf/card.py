@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from aces.hf.summary import BuildSummary
 
 PRETTY_NAME = "ACES: Arabic Corpus of Entities, Events and Stance"
+RELEASE_TAG_PREFIX = "corpus-v"
+"""``aces.versions.release.TAG_PREFIX`` (not imported: the release module pulls in the validator and git helpers)."""
 UNKNOWN = "unknown"
 """What the card's ``license`` says when a document's terms were not recorded (the seed article's)."""
 TASK_CATEGORIES = ["token-classification", "text-classification"]
@@ -170,7 +172,9 @@ def first_screen(summary: BuildSummary) -> list[str]:
         "",
         f"**Licences differ by document**: {licence_summary(summary)} See [Licence](#licence).",
         "",
-        f"- Corpus version: **{summary.corpus_version}** (the Hub revision is tagged `v{summary.corpus_version}`)",
+        f"- Corpus version: **{summary.corpus_version}** (`corpus/VERSION`; `aces release` tags it "
+        f"`{RELEASE_TAG_PREFIX}{summary.corpus_version}` in the ACES repository, `aces publish` tags the Hub revision "
+        f"`v{summary.corpus_version}`)",
         f"- Schema version: **{summary.schema_version}** (`schema/{summary.schema_version}/record.schema.json` and "
         "`labels.json` in the ACES repository)",
         f"- Documents: {', '.join(f'{summary.documents[s]} {s}' for s in summary.splits)}",
