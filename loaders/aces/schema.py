@@ -64,6 +64,12 @@ class Labels:
         return self.event_types[event_type]["roles"]
 
     @property
+    def role_names(self) -> list[str]:
+        """Every role of every event type, in order of first appearance (``Place`` is one role across types): the
+        ClassLabel names of argument roles."""
+        return list(dict.fromkeys(role for etype in self.event_types for role in self.roles(etype)))
+
+    @property
     def bio_labels(self) -> list[str]:
         """``O`` then ``B-``/``I-`` per entity type, in inventory order: the ClassLabel names of token views."""
         out = ["O"]

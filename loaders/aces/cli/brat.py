@@ -47,9 +47,18 @@ def _located(result: BratImport, finding) -> str:
 @click.argument("in_dir", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSONL file to write.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
-def import_brat(in_dir: Path, out: Path, force: bool) -> None:
+@click.option(
+    "--corpus",
+    "corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The corpus the collection was exported from (default: $ACES_CORPUS or the repository's corpus/): the "
+    "records' raw files are looked up in its raw/, wherever OUT is written.",
+)
+def import_brat(in_dir: Path, out: Path, force: bool, corpus: Path | None) -> None:
     """Read a BRAT collection written by `aces export brat` (edited or not) back into one JSONL file."""
-    from aces.validate import validate
+    from aces.paths import corpus_dir
+    from aces.validate.runner import Report, Validation
 
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists; pass --force to overwrite it")
@@ -62,7 +71,11 @@ def import_brat(in_dir: Path, out: Path, force: bool) -> None:
     tmp = out.with_name(out.name + ".import.tmp")
     rec.write_jsonl(result.records, tmp)
     try:
-        report = validate(tmp)
+        report, run = Report(), Validation()
+        with open(tmp, "rb") as handle:  # checked as records of CORPUS: its raw/ holds their raw files
+            for number, line in enumerate(handle, 1):
+                for finding in run.check_line(line, str(tmp), number, corpus or corpus_dir()):
+                    report.add(finding)
         for finding in report.findings:
             click.echo(_located(result, finding), err=True)
         if not report.ok:

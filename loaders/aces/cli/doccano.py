@@ -29,7 +29,13 @@ _HOME = click.option(
     default=None,
     help="Server home: database, uploads, log (default: ACES_DOCCANO_HOME or ~/.cache/aces/doccano-home).",
 )
-_URL = click.option("--url", default=None, help="doccano server URL (default: see `aces doccano --help`).")
+_URL = click.option(
+    "--url",
+    default=None,
+    help="Base URL of the doccano web server to talk to, as `aces doccano serve` prints it (e.g. "
+    "http://127.0.0.1:8000; no /projects path). Default: $ACES_DOCCANO_URL, else the server `aces doccano serve` "
+    "started, else http://127.0.0.1:8000.",
+)
 _PROJECT = click.option("--project", required=True, help="doccano project name.")
 
 
@@ -204,13 +210,15 @@ def pull_cmd(project: str, corpus: Path | None, url: str | None, out: Path | Non
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Default: stdout.")
 def export_doccano(doc_ids: tuple[str, ...], corpus: Path | None, out: Path | None) -> None:
     """doccano import JSONL (RelationExtraction format, UTF-16 offsets) of gold documents (all, or DOC_IDS)."""
+    from aces.atomic import replace_bytes
     from aces.doccano.convert import dumps_jsonl, records_to_doccano
 
     text = dumps_jsonl(records_to_doccano(_select(corpus or corpus_dir(), doc_ids)))
     if out is None:
         click.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        replace_bytes(out, text.encode("utf-8"))
         click.echo(f"{out}: {text.count(chr(10))} document(s); upload it with encoding utf_8")
 
 

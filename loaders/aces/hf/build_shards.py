@@ -35,6 +35,7 @@ from aces.hf.build import (
     BuildError,
     BuildSummary,
     check_out_dir,
+    corpus_citation,
     default_datasheet,
     finish_folder,
     input_fingerprint,
@@ -181,6 +182,7 @@ def assemble(
             num_bytes=total("num_bytes"),
             data_files=placed,
             terms=Terms.of(triple for part in parts for triple in part.terms),
+            citation=corpus_citation(Path(corpus)),
         )
         fingerprint = input_fingerprint(corpus, datasheet)
         summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint, {"shards": len(parts)})

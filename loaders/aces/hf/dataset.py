@@ -123,16 +123,22 @@ def load_arrow(
     config: str = "documents",
     split: str | None = None,
     *,
+    labels: bool = True,
     data_dir: Path | str | None = None,
     corpus: Path | str | None = None,
     rebuild: bool | None = None,
 ) -> pyarrow.Table:
     """The config's rows as one ``pyarrow.Table`` read straight from the parquet files (no ``datasets`` cache).
 
-    With ``split=None`` every split is concatenated and a ``split`` column is added where the config has none.
+    Columns are those of the Hugging Face rows. ``labels=True`` dictionary-encodes every ClassLabel column (nested
+    ones too) by its names, so the table says ``Life.Die`` and still knows every label of the inventory;
+    ``labels=False`` keeps the integer ids ``datasets`` gives. With ``split=None`` every split is concatenated,
+    and a config whose rows do not say their split (all but ``documents``) gets one more column, ``split``
+    (dictionary-encoded), since the concatenation would otherwise lose it; pass ``split=`` for exactly the
+    Hugging Face columns.
     """
     folder, info = _resolve(config, split, data_dir, corpus, rebuild)
-    return _arrow(folder, info, config, split)
+    return _arrow(folder, info, config, split, labels)
 
 
 def load_pandas(
@@ -144,21 +150,14 @@ def load_pandas(
     corpus: Path | str | None = None,
     rebuild: bool | None = None,
 ) -> pandas.DataFrame:
-    """The config as a ``pandas.DataFrame`` for analysis; ``labels=True`` turns class ids into their names."""
-    from datasets import ClassLabel, List
+    """The config as a ``pandas.DataFrame`` for analysis (columns as ``load_arrow``'s).
 
-    from aces.hf import rows as hf
-
+    ``labels=True``: a ClassLabel column is a ``Categorical`` whose categories are every label of the inventory in
+    ``labels.json`` order (its codes are the ClassLabel ids); a list of labels (``ner_tags``) is a list of label
+    names, and labels inside structs (argument roles, entity types) are names. ``labels=False``: the integer ids.
+    """
     folder, info = _resolve(config, split, data_dir, corpus, rebuild)
-    frame = _arrow(folder, info, config, split).to_pandas()
-    if labels:
-        for column, feature in hf.features(config, info["schema_version"]).items():
-            if isinstance(feature, ClassLabel):
-                frame[column] = frame[column].map(feature.int2str)
-            elif isinstance(feature, List) and isinstance(feature.feature, ClassLabel):
-                names = feature.feature.names
-                frame[column] = frame[column].map(lambda ids, names=names: [names[i] for i in ids])
-    return frame
+    return _arrow(folder, info, config, split, labels).to_pandas()
 
 
 def records(
@@ -167,7 +166,7 @@ def records(
     """Typed records read back from the built ``documents`` config (the inverse of the build)."""
     from aces.hf.rows import records_from_rows
 
-    table = load_arrow("documents", split, data_dir=data_dir, corpus=corpus)
+    table = load_arrow("documents", split, labels=False, data_dir=data_dir, corpus=corpus)
     yield from records_from_rows(table.to_pylist())
 
 
@@ -193,15 +192,17 @@ def _resolve(
     return folder, info
 
 
-def _arrow(folder: Path, info: dict[str, Any], config: str, split: str | None) -> pyarrow.Table:
+def _arrow(folder: Path, info: dict[str, Any], config: str, split: str | None, labels: bool) -> pyarrow.Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from aces.hf import rows as hf
     from aces.hf.build import data_file
+    from aces.hf.label_names import with_label_names
 
     splits, declared = _splits(info, config)
-    schema = hf.features(config, info["schema_version"]).arrow_schema
+    features = hf.features(config, info["schema_version"])
+    schema = features.arrow_schema
     tables = []
     # the marker lists each declared split's files (several from a sharded build); one written before it did not
     files = info.get("files", {config: {s: [data_file(config, s)] for s in declared}})[config]
@@ -210,10 +211,12 @@ def _arrow(folder: Path, info: dict[str, Any], config: str, split: str | None) -
             table = pa.concat_tables([pq.read_table(folder / f) for f in files[name]])
         else:
             table = schema.empty_table()
-        if split is None and "split" not in table.column_names:
-            table = table.append_column("split", pa.array([name] * table.num_rows, pa.string()))
         tables.append(table)
-    return pa.concat_tables(tables)
+    table = pa.concat_tables(tables)
+    if split is None and "split" not in table.column_names:
+        names = [name for name, part in zip(splits, tables, strict=True) for _ in range(part.num_rows)]
+        table = table.append_column("split", pa.array(names, pa.string()).dictionary_encode())
+    return with_label_names(table, features) if labels else table
 
 
 def _splits(info: dict[str, Any], config: str) -> tuple[list[str], set[str]]:
