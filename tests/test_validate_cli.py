@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from aces.cli import main
@@ -156,3 +157,22 @@ def test_the_corpus_validates() -> None:
 
     result = invoke(str(corpus_dir()))
     assert result.exit_code == 0, result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["human", "json"])
+def test_a_reader_that_closes_the_pipe_ends_validate_quietly_with_141(tmp_path: Path, fmt: str) -> None:
+    """Issue 19.12c: ``aces validate … | head -1`` said "cannot read None: Broken pipe" and exited 2 (a path
+    problem). Now it ends as a tool that SIGPIPE stopped: no message, status 141 (128 + SIGPIPE)."""
+    gold = tmp_path / "x.jsonl"
+    gold.write_text("".join(f"not json {i}\n" for i in range(20_000)), encoding="utf-8")  # megabytes of findings
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aces.cli", "validate", "--format", fmt, str(gold)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what `head -1` does after its line; the writer still has far more than a pipe holds
+    stderr = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 141, stderr
+    assert stderr == b"" and b"invalid-json" in first

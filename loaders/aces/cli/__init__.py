@@ -9,6 +9,7 @@ import click
 
 from aces.cli.adjudicate import adjudicate_cmd
 from aces.cli.brat import export_brat, import_brat
+from aces.cli.broken_pipe import QuietPipeGroup
 from aces.cli.build import build_cmd, publish_cmd
 from aces.cli.conll import export_conll
 from aces.cli.doccano import doccano_group, export_doccano, import_doccano
@@ -26,7 +27,7 @@ from aces.cli.validate import checks_cmd, validate_cmd
 from aces.cli.versions import agree_cmd, diff_cmd
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=QuietPipeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """ACES: Arabic Corpus of Entities, Events and Stance."""
 
