@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -176,3 +177,14 @@ def test_a_reader_that_closes_the_pipe_ends_validate_quietly_with_141(tmp_path: 
     proc.stderr.close()
     assert proc.wait(timeout=120) == 141, stderr
     assert stderr == b"" and b"invalid-json" in first
+
+
+def test_validate_started_with_stdout_closed_still_reports_by_exit_code(tmp_path: Path) -> None:
+    """Closing stdout before the start (``aces validate x >&-``) leaves Python no stdout at all: still no traceback."""
+    gold = tmp_path / "x.jsonl"
+    gold.write_bytes(b"[1]\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "aces.cli", "validate", str(gold)], stdout=None, stderr=subprocess.PIPE, text=True,
+        pass_fds=(), close_fds=True, preexec_fn=lambda: os.close(1), timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr

@@ -48,6 +48,7 @@ class QuietPipeGroup(click.Group):
             try:
                 return super().invoke(ctx)
             finally:
-                sys.stdout.flush()  # what is still buffered fails here, not in the interpreter's exit
+                if sys.stdout is not None:  # (None when the command was started with stdout closed)
+                    sys.stdout.flush()  # what is still buffered fails here, not in the interpreter's exit
         except BrokenPipeError:
             exit_quietly()
