@@ -3,6 +3,7 @@ an installed package builds (the user cache, never site-packages)."""
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -126,3 +127,27 @@ def read_raw(corpus: Path, raw_path: str, limit: int = RAW_READ_LIMIT) -> bytes:
         return b"".join(parts)
     finally:
         os.close(fd)
+
+
+def why_unreadable(path: Path) -> str | None:
+    """Why the file at ``path`` cannot be read, as a predicate ("does not exist", "is a broken symbolic link …") to
+    follow the path in a message, in words that point at the fix; None when it can be read.
+
+    A dangling symbolic link is named as one: ``os.access`` and ``stat`` report it as "permission denied" or "no
+    such file", which sends the user looking at modes or spellings instead of at the link. Nothing is opened (a
+    FIFO would block)."""
+    try:
+        os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "is a symbolic link loop (the link leads back to itself)"
+        if err.errno in (errno.ENOENT, errno.ENOTDIR) and os.path.islink(path):
+            return f"is a broken symbolic link (to {os.readlink(path)}, which does not exist)"
+        if err.errno == errno.ENOENT:
+            return "does not exist"
+        if err.errno == errno.EACCES:
+            return "cannot be read (permission denied on a folder on its way)"
+        return f"cannot be read ({err.strerror})"
+    if not os.access(path, os.R_OK):
+        return "cannot be read (permission denied)"
+    return None

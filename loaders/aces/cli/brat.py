@@ -13,20 +13,30 @@ import click
 
 from aces import record as rec
 from aces.cli.options import CORPUS, corpus_records
-from aces.convert.brat import ConversionError, to_brat
+from aces.convert.brat import ConversionError, WouldOverwrite, to_brat
 from aces.convert.brat_import import BratImport, read_brat
 
 
 @click.command("brat")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory.")
 @CORPUS
-def export_brat(out_dir: Path, corpus: Path | None) -> None:
-    """A BRAT collection: ID.txt + ID.ann (+ ID.aces.json) per document, annotation.conf and visual.conf."""
+@click.option("--force", is_flag=True, help="Overwrite .txt/.ann files that differ from the export (BRAT edits).")
+def export_brat(out_dir: Path, corpus: Path | None, force: bool) -> None:
+    """A BRAT collection: ID.txt + ID.ann (+ ID.aces.json) per document, annotation.conf and visual.conf.
+
+    Exit 2, writing nothing, when OUT holds a .txt or .ann the export would change (work done in BRAT) and no
+    --force was given, as `aces import brat` refuses to overwrite its output."""
     records = list(corpus_records(corpus))
     try:
-        written = to_brat(records, out_dir)
+        written = to_brat(records, out_dir, force=force)
+    except WouldOverwrite as err:
+        click.echo(f"Error: {out_dir}: {err}", err=True)
+        raise SystemExit(2) from err
     except ConversionError as err:
         raise click.ClickException(str(err)) from err
+    except OSError as err:
+        click.echo(f"Error: cannot write {err.filename or out_dir}: {err.strerror}", err=True)
+        raise SystemExit(2) from err
     mentions = sum(len(r.entities) for r in records)
     events = sum(len(r.events) for r in records)
     stances = sum(len(r.stances) for r in records)

@@ -141,20 +141,22 @@ def serve_cmd(home: Path | None, port: int, foreground: bool) -> None:
 @doccano_group.command("stop")
 @_HOME
 def stop_cmd(home: Path | None) -> None:
-    """Stop the server that `aces doccano serve` started in HOME."""
-    import json
+    """Stop the server that `aces doccano serve` started in HOME (only that server: see aces.doccano.state).
 
-    from aces.doccano.server import default_home, stop_group
+    Exit 2 when HOME has no server record or one serve did not write; 1 when the recorded pid now belongs to
+    another process (left alone; the stale record is removed).
+    """
+    from aces.doccano.server import NotOurServer, default_home, stop_recorded
+    from aces.doccano.state import StateError
 
-    home = home or default_home()
-    path = home / "server.json"
     try:
-        info = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise click.ClickException(f"no server started from {home} (no {path})") from err
-    stopped = stop_group(int(info["pid"]))
-    path.unlink(missing_ok=True)
-    click.echo(f"stopped doccano at {info['url']}" if stopped else f"doccano at {info['url']} was not running")
+        message = stop_recorded(home or default_home())
+    except StateError as err:
+        click.echo(f"Error: {err}", err=True)
+        raise SystemExit(2) from err
+    except NotOurServer as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(message)
 
 
 @doccano_group.command("push")

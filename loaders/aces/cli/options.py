@@ -10,6 +10,7 @@ import click
 import msgspec
 
 from aces import record as rec
+from aces.cli.broken_pipe import QuietPipeGroup
 from aces.paths import MissingData, corpus_dir, require_gold
 from aces.validate.runner import PathProblem
 
@@ -20,9 +21,10 @@ class PathError(click.ClickException):
     exit_code = 2
 
 
-class Group(click.Group):
+class Group(QuietPipeGroup):
     """The ``aces`` group: a subcommand that cannot find what it reads (``MissingData``, the validator's
-    ``PathProblem``) ends in one line and exit status 2, never a traceback."""
+    ``PathProblem``) ends in one line and exit status 2, never a traceback; one whose reader closed the pipe ends
+    quietly (``QuietPipeGroup``)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:

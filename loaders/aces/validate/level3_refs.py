@@ -14,7 +14,7 @@ from bisect import bisect_right
 from functools import cache
 from pathlib import Path
 
-from aces.paths import UnsafePath, read_raw
+from aces.paths import UnsafePath, read_raw, why_unreadable
 from aces.schema import Labels, labels
 from aces.validate import removals
 from aces.validate.event_graph import event_cycles
@@ -525,7 +525,8 @@ class _Doc:
             self.sink.add("raw-path-unsafe", f"{err}; nothing was read: point raw_path at the file under raw/")
             return
         except OSError as err:
-            problem = "not found" if isinstance(err, FileNotFoundError) else f"cannot be read ({err.strerror})"
+            problem = why_unreadable(raw_file) or f"cannot be read ({err.strerror})"
+            problem = "not found" if problem == "does not exist" else problem
             self.sink.add(
                 "raw-file-missing",
                 f"raw file {raw_file} {problem}, so the sha256 and offset map were not checked; "
