@@ -33,6 +33,7 @@ from functools import cache
 
 import msgspec
 
+from aces.json_input import loads
 from aces.offsets import from_utf16, to_utf16, utf16_len
 from aces.record import (
     Argument,
@@ -246,7 +247,7 @@ def parse_jsonl(text: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = loads(line)
         except json.JSONDecodeError as err:
             problems.append(Problem(number, None, "", f"not valid JSON ({err.msg} at column {err.colno}); truncated?"))
             continue
@@ -304,7 +305,7 @@ class _Row:
             return {"spans": [], "clusters": [], "refs": []}
         if isinstance(raw, str):
             try:
-                raw = json.loads(raw)
+                raw = loads(raw)
             except json.JSONDecodeError:
                 raw = None
         ok = isinstance(raw, dict) and all(isinstance(raw.get(k, []), list) for k in ("spans", "clusters", "refs"))
