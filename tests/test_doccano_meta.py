@@ -143,3 +143,11 @@ def test_an_untouched_row_still_round_trips_with_its_map_as_plain_lists() -> Non
     row = record_to_row(sample_record())
     assert all(type(entry) is list for key in ("spans", "clusters", "refs") for entry in row["aces_map"][key])
     assert doccano_to_records([row], {DOC: sample_record()}) == [sample_record()]
+
+
+def test_an_empty_export_is_refused(tmp_path: Path) -> None:
+    corpus, export = _corpus_and_export(tmp_path, lambda row: None)
+    export.write_text("\n", encoding="utf-8")
+    result = _import(export, corpus, tmp_path / "out")
+    assert result.exit_code == 1 and "no example in the export" in result.output, result.output
+    assert not (tmp_path / "out").exists()

@@ -89,6 +89,8 @@ def land(
         raise LandError(
             f"{source}: {len(err.problems)} problem(s); nothing was written", [p.human(source) for p in err.problems]
         ) from err
+    if not records:  # an empty export (or one cut before its first row) would "succeed" with nothing in it
+        raise LandError(f"{source}: no example in the export; nothing was written", ["export the project again"])
     errors, warnings = _validate(records, corpus, source)
     if errors:
         raise LandError(f"{source}: the converted records do not validate; nothing was written", errors)
