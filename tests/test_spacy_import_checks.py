@@ -137,3 +137,12 @@ def test_an_edit_of_doc_ents_is_refused(tmp_path: Path) -> None:
 def test_a_source_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["import", "spacy", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")])
     assert result.exit_code == 2 and "does not exist" in result.output, result.output
+
+
+def test_a_relabelled_proposition_target_is_refused(tmp_path: Path) -> None:
+    """Found by tests/test_importers_mutated.py: the label was never read, so a relabel was silently lost."""
+    doc = exported_doc(tmp_path)
+    (target,) = doc.spans["stance_targets"]
+    doc.spans["stance_targets"] = [Span(doc, target.start, target.end, label="PER", span_id=target.id_)]
+    result, out = import_docs(tmp_path, [doc])
+    assert_refused(result, out, "edited.spacy:1 [t-spacy-001]", "labelled 'PER', not 'proposition'")

@@ -486,7 +486,9 @@ def _record_data(doc: Doc, where: str = "") -> dict:
         if len(labels) > 1:
             problems.append(f"the evidence spans of {st['id']} carry different polarities {sorted(labels)}")
         stance = {**st, "polarity": spans[0].label_, "evidence": [_offsets(s) for s in spans]}
-        if target:
+        if target and target[0].label_ != PROPOSITION:  # the label holds nothing else: an edit would be lost
+            problems.append(f"the target span of {st['id']} is labelled {target[0].label_!r}, not {PROPOSITION!r}")
+        elif target:
             stance["target"] = {"kind": PROPOSITION, **_offsets(target[0])}
         stances.append(stance)
     for group in groups.values():
