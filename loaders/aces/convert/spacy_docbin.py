@@ -15,13 +15,19 @@ Layout of one Doc (``doc.text == record.text`` exactly):
   token is a sentence start and no other token is;
 - ``doc.user_data["aces"]``: every field that is not a span offset or span label (JSON-safe, in record
   order): the record's own fields (id, split, provenance, …), and per item the rest of it: mention ids and
-  forms, clusters, event arguments (role → ref) and epistemic status, stance holders and targets. Fields are
+  forms, clusters, event arguments (role → ref) and epistemic status, stance holders, targets and evidence
+  span counts (layout 2; layout 1 had no count, so a lost evidence span went unseen). Fields are
   copied generically, so optional fields a later schema version adds (e.g. an event's polarity) survive too,
   and an unset one has no key, so it stays unset: schema 1.2.0's ``annotation_status``, ``sentences`` and the
   provenance's ``license``, ``attribution`` and ``source_file`` are under ``["record"]``.
 
 The offsets of the annotation spans live only in the span groups, so the import reads them from there and nothing
-else: an item whose span is missing from its group (or a span with no item) is refused, never papered over.
+else: an item whose span is missing from its group (or a span with no item), a stance with more or fewer evidence
+spans than ``user_data`` counts, a span group outside this layout, a ``doc.ents`` that is not the flat layer of the
+mentions, or a ``user_data`` key that is missing, unknown or of the wrong type is refused, never papered over. The
+file import (``read_records``) also refuses a document id that could not name a file (``aces.paths``), a document
+seen twice, and a record with any error of ``aces validate`` levels 1-4 (an unknown label, a dangling reference),
+each located as ``file:n [id]`` with ``n`` the Doc's number in its DocBin.
 Sentences (1.2.0) are the exception, kept whole in ``doc.user_data`` with their offsets, and they do not set
 ``token.is_sent_start``: a span group of them, or sentence starts from them, would need tokens split at their
 edges (two sentences may touch with no space between) and would change the layout above, where the sentence
@@ -51,7 +57,7 @@ if TYPE_CHECKING:
     from spacy.vocab import Vocab
 
 USER_DATA_KEY = "aces"
-LAYOUT = 1
+LAYOUT = 2
 """Version of the Doc layout above; bump it when the layout changes so old DocBins are refused clearly."""
 
 MENTIONS, EVENTS, STANCE, STANCE_TARGETS, SEGMENTS = "mentions", "events", "stance", "stance_targets", "segments"
@@ -167,6 +173,7 @@ def _payload(record: Record) -> dict:
     stances = []
     for st in record.stances:
         rest = _rest(st, "polarity", "evidence")
+        rest["evidence"] = len(st.evidence)  # the spans are in doc.spans["stance"]: the import checks none is lost
         if isinstance(st.target, PropositionTarget):
             rest["target"] = {"kind": PROPOSITION}  # its offsets and text are in doc.spans["stance_targets"]
         stances.append(rest)
@@ -341,6 +348,34 @@ def records_to_docs(records: Iterable[Record], vocab: Vocab | None = None) -> It
 # --- docs → records -------------------------------------------------------------------------------------------
 
 
+class _Keyed(msgspec.Struct):
+    """An item of ``doc.user_data['aces']`` as far as the import relies on it (its other fields are kept as are)."""
+
+    id: str
+
+
+class _Target(msgspec.Struct):
+    kind: str
+
+
+class _StanceItem(msgspec.Struct):
+    id: str
+    target: _Target
+    evidence: int  # how many evidence spans the stance has in doc.spans["stance"]
+
+
+class _Payload(msgspec.Struct, forbid_unknown_fields=True):
+    """The shape of ``doc.user_data['aces']``: a key or type that differs is reported, never a KeyError."""
+
+    layout: int
+    record: _Keyed
+    segments: list[_Keyed]
+    mentions: list[_Keyed]
+    clusters: list[dict[str, Any]]
+    events: list[_Keyed]
+    stances: list[_StanceItem]
+
+
 def _group(doc: Doc, key: str) -> list:
     return list(doc.spans[key]) if key in doc.spans else []
 
@@ -349,27 +384,35 @@ class _Spans:
     """The spans of one group by id, handed out once each, so a span without metadata or metadata without a span
     is reported instead of silently dropped."""
 
-    def __init__(self, doc: Doc, key: str, doc_id: str, many: bool = False) -> None:
-        self.key, self.doc_id = key, doc_id
+    def __init__(self, doc: Doc, key: str, problems: list[str], many: bool = False) -> None:
+        self.key, self.problems = key, problems
         self.by_id: dict[str, list] = {}
         for span in _group(doc, key):
             if span.id_ in self.by_id and not many:
-                raise ConversionError(f"{doc_id}: two spans in doc.spans[{key!r}] carry the id {span.id_!r}")
+                problems.append(f"two spans in doc.spans[{key!r}] carry the id {span.id_!r}")
             self.by_id.setdefault(span.id_, []).append(span)
 
-    def take(self, ann_id: str) -> list:
-        if ann_id not in self.by_id:
-            raise ConversionError(
-                f"{self.doc_id}: {ann_id} is in doc.user_data but has no span in doc.spans[{self.key!r}]; "
-                "the DocBin lost a span: re-export it"
+    def take(self, ann_id: str, count: int = 1) -> list:
+        """The ``count`` spans of ``ann_id``; [] (and a problem) if the group does not hold exactly that many."""
+        spans = self.by_id.pop(ann_id, [])
+        if not spans:
+            self.problems.append(
+                f"{ann_id} is in doc.user_data but has no span in doc.spans[{self.key!r}]; the DocBin lost a span: "
+                "re-export it"
             )
-        return self.by_id.pop(ann_id)
+        elif len(spans) != count:
+            self.problems.append(
+                f"{ann_id} has {len(spans)} span(s) in doc.spans[{self.key!r}] but doc.user_data says {count}; the "
+                "DocBin lost or gained a span: re-export it"
+            )
+            return []
+        return spans
 
     def done(self) -> None:
         if self.by_id:
-            raise ConversionError(
-                f"{self.doc_id}: span(s) {sorted(self.by_id)} in doc.spans[{self.key!r}] have no entry in "
-                "doc.user_data; the DocBin was edited or not written by `aces export spacy`"
+            self.problems.append(
+                f"span(s) {sorted(self.by_id)} in doc.spans[{self.key!r}] have no entry in doc.user_data; the DocBin "
+                "was edited or not written by `aces export spacy`"
             )
 
 
@@ -377,43 +420,81 @@ def _offsets(span) -> dict:
     return {"start": span.start_char, "end": span.end_char, "text": span.text}
 
 
-def doc_to_record(doc: Doc) -> Record:
-    """Inverse of ``record_to_doc``: offsets and labels from the span groups, the rest from ``doc.user_data``."""
+def _fail(where: str, doc_id: object, problems: list[str]) -> ConversionError:
+    """One error listing every problem of a Doc, each located (``where``: file and Doc number, and the id)."""
+    at = f"{where} [{doc_id}]" if doc_id is not None else where or "Doc"
+    return ConversionError("\n".join(f"{at}: {p}" for p in problems))
+
+
+def _payload_of(doc: Doc, where: str) -> dict:
+    """``doc.user_data['aces']``, checked against ``_Payload`` (so a missing or mistyped key is a message)."""
     meta = doc.user_data.get(USER_DATA_KEY)
     if not isinstance(meta, dict):
-        raise ConversionError(
-            "this Doc has no doc.user_data['aces']: it was not written by `aces export spacy`, or the DocBin was "
-            "saved without store_user_data=True"
+        raise _fail(
+            where,
+            None,
+            [
+                "this Doc has no doc.user_data['aces']: it was not written by `aces export spacy`, or the DocBin was "
+                "saved without store_user_data=True"
+            ],
         )
+    doc_id = meta.get("record", {}).get("id") if isinstance(meta.get("record"), dict) else None
     if meta.get("layout") != LAYOUT:
-        raise ConversionError(f"Doc layout {meta.get('layout')!r} is not {LAYOUT}; re-export with this aces version")
+        raise _fail(
+            where, doc_id, [f"Doc layout {meta.get('layout')!r} is not {LAYOUT}; re-export with this aces version"]
+        )
+    try:
+        msgspec.convert(meta, _Payload)
+    except msgspec.ValidationError as err:
+        raise _fail(where, doc_id, [f"doc.user_data['aces'] is malformed: {str(err).replace('`$', '`aces')}"]) from None
+    return meta
+
+
+_SPAN_GROUPS = (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS)
+
+
+def _record_data(doc: Doc, where: str = "") -> dict:
+    """The record of ``doc`` as builtins (not yet checked against the schema); ``ConversionError`` listing every span
+    or field that cannot be placed: a span missing from its group or without an item, an unknown span group."""
+    meta = _payload_of(doc, where)
     data = dict(meta["record"])
     rid = data["id"]
-    groups = {
-        key: _Spans(doc, key, rid, many=key == STANCE) for key in (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS)
-    }
+    problems: list[str] = []
+    unknown = sorted(set(doc.spans) - set(_SPAN_GROUPS))
+    if unknown:
+        problems.append(f"span group(s) {unknown} are not part of the layout: their spans would be lost")
+    groups = {key: _Spans(doc, key, problems, many=key == STANCE) for key in _SPAN_GROUPS}
     segments = []
     for seg in meta["segments"]:
-        (span,) = groups[SEGMENTS].take(seg["id"])
-        segments.append({**seg, "type": span.label_, "start": span.start_char, "end": span.end_char})
+        for span in groups[SEGMENTS].take(seg["id"]):
+            segments.append({**seg, "type": span.label_, "start": span.start_char, "end": span.end_char})
     entities = []
     for m in meta["mentions"]:
-        (span,) = groups[MENTIONS].take(m["id"])
-        entities.append({**m, **_offsets(span), "type": span.label_})
+        for span in groups[MENTIONS].take(m["id"]):
+            entities.append({**m, **_offsets(span), "type": span.label_})
     events = []
     for e in meta["events"]:
-        (span,) = groups[EVENTS].take(e["id"])
-        events.append({**e, "type": span.label_, "trigger": _offsets(span)})
+        for span in groups[EVENTS].take(e["id"]):
+            events.append({**e, "type": span.label_, "trigger": _offsets(span)})
     stances = []
     for st in meta["stances"]:
-        spans = groups[STANCE].take(st["id"])
+        spans = groups[STANCE].take(st["id"], st["evidence"])
+        target = groups[STANCE_TARGETS].take(st["id"]) if st["target"]["kind"] == PROPOSITION else None
+        if not spans:
+            continue
+        labels = {s.label_ for s in spans}
+        if len(labels) > 1:
+            problems.append(f"the evidence spans of {st['id']} carry different polarities {sorted(labels)}")
         stance = {**st, "polarity": spans[0].label_, "evidence": [_offsets(s) for s in spans]}
-        if st["target"]["kind"] == PROPOSITION:
-            (span,) = groups[STANCE_TARGETS].take(st["id"])
-            stance["target"] = {"kind": PROPOSITION, **_offsets(span)}
+        if target and target[0].label_ != PROPOSITION:  # the label holds nothing else: an edit would be lost
+            problems.append(f"the target span of {st['id']} is labelled {target[0].label_!r}, not {PROPOSITION!r}")
+        elif target:
+            stance["target"] = {"kind": PROPOSITION, **_offsets(target[0])}
         stances.append(stance)
     for group in groups.values():
         group.done()
+    if problems:
+        raise _fail(where, rid, problems)
     data.update(
         text=doc.text,
         segments=segments,
@@ -422,15 +503,74 @@ def doc_to_record(doc: Doc) -> Record:
         events=events,
         stances=stances,
     )
+    return data
+
+
+def _to_record(doc: Doc, data: dict, where: str = "") -> Record:
+    """``data`` as a Record, refused if ``doc.ents`` is not its flat mention layer (an edit there has no place)."""
     try:
-        return msgspec.convert(data, Record)
+        record = msgspec.convert(data, Record)
     except msgspec.ValidationError as err:
-        raise ConversionError(f"{rid}: doc.user_data does not describe a record ({err})") from err
+        raise _fail(where, data["id"], [f"doc.user_data does not describe a record ({err})"]) from err
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    if ents != [(m.start, m.end, m.type) for m in flat_mentions(record.entities)]:
+        raise _fail(
+            where,
+            record.id,
+            [
+                "doc.ents is not the flat layer of doc.spans['mentions']: an edit of doc.ents would be lost; make it "
+                "in doc.spans['mentions'] (doc.ents is derived from it)"
+            ],
+        )
+    return record
+
+
+def doc_to_record(doc: Doc, where: str = "") -> Record:
+    """Inverse of ``record_to_doc``: offsets and labels from the span groups, the rest from ``doc.user_data``.
+    ``where`` (file and Doc number) prefixes every problem the ``ConversionError`` lists."""
+    return _to_record(doc, _record_data(doc, where), where)
 
 
 def docs_to_records(docs: Iterable[Doc]) -> Iterator[Record]:
     for doc in docs:
         yield doc_to_record(doc)
+
+
+class _Checked:
+    """Each Doc's record refused unless it is safe and valid: an id that is no document id (``aces.paths``), an id
+    seen before in this import, or any error of ``aces validate`` levels 1-4 (labels, references, guidelines)."""
+
+    def __init__(self, validate: bool = True) -> None:
+        from aces.validate.lines import LineChecker
+
+        self.checker = LineChecker(level=4) if validate else None
+        self.first: dict[str, str] = {}
+
+    def record(self, doc: Doc, file: Path, number: int) -> Record:
+        from aces.paths import UnsafePath, doc_file
+
+        where = f"{file}:{number}"
+        data = _record_data(doc, where)
+        rid = data["id"]
+        try:
+            doc_file(file.parent, rid, ".jsonl")
+        except UnsafePath as err:
+            raise _fail(where, None, [str(err)]) from None
+        if rid in self.first:
+            raise _fail(where, rid, [f"the document is here twice (first at {self.first[rid]})"])
+        self.first[rid] = where
+        try:
+            raw = msgspec.json.encode(data)
+        except (TypeError, msgspec.EncodeError) as err:
+            raise _fail(where, rid, [f"doc.user_data holds a value JSON cannot hold ({err})"]) from None
+        findings = self.checker.check_line(raw, str(file), number, None) if self.checker else []
+        errors = [f.human() for f in findings if f.is_error]
+        if errors:
+            raise ConversionError(
+                f"{where} [{rid}]: the record does not validate (line = the Doc's number in the DocBin)\n"
+                + "\n".join(errors)
+            )
+        return _to_record(doc, data, where)
 
 
 # --- files ----------------------------------------------------------------------------------------------------
@@ -576,18 +716,22 @@ def read_docs(path: str | Path, vocab: Vocab | None = None) -> Iterator[Doc]:
         yield from _read_docbin(file).get_docs(vocab or _blank_vocab())
 
 
-def read_records(path: str | Path) -> Iterator[Record]:
-    """Records of every DocBin at ``path``, one file at a time. Each file's Docs are read and turned into records
-    inside a vocab memory zone, so the strings they bring (span ids, new words) leave the shared vocab with
-    them: reading a large bounded export keeps memory flat, as writing it does."""
+def read_records(path: str | Path, validate: bool = True) -> Iterator[Record]:
+    """Records of every DocBin at ``path``, one file at a time, each checked (``_Checked``: a safe id, seen once,
+    valid at levels 1-4, the last skipped with ``validate=False``, for tests of the layout on records no guideline
+    allows); ``ConversionError`` on the first Doc that is not, listing all its problems. Each file's
+    Docs are read and turned into records inside a vocab memory zone, so the strings they bring (span ids, new
+    words) leave the shared vocab with them: reading a large bounded export keeps memory flat, as writing it does."""
     vocab = _blank_vocab()
+    checked = _Checked(validate)
     for file in docbin_files(path):
         docbin = _read_docbin(file)
         with vocab.memory_zone():
-            records = [doc_to_record(doc) for doc in docbin.get_docs(vocab)]
+            records = [checked.record(doc, file, n) for n, doc in enumerate(docbin.get_docs(vocab), start=1)]
         yield from records
 
 
-def from_spacy(path: str | Path) -> list[Record]:
-    """Records of every DocBin at ``path`` (a ``.spacy`` file or a directory written by ``to_spacy``)."""
-    return list(read_records(path))
+def from_spacy(path: str | Path, validate: bool = True) -> list[Record]:
+    """Records of every DocBin at ``path`` (a ``.spacy`` file or a directory written by ``to_spacy``), checked as
+    ``read_records`` checks them."""
+    return list(read_records(path, validate))
