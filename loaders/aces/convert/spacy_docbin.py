@@ -1,12 +1,14 @@
 """Records ⇄ spaCy ``Doc``/``DocBin``, losslessly, with every gold span on token boundaries.
 
-spaCy's blank Arabic tokenizer keeps proclitics attached (``لأفغانستان``, ``و"داعش``), so ``Doc.char_span``
-returns ``None`` for a span that starts after one and training silently drops it (W030). Docs are therefore
-built from ``aces.offsets.record_tokens``: the tokenizer's output split at every gold span and segment edge.
+Tokens are ``aces.clitics`` (spaCy's blank Arabic tokens with proclitics split off), made from the text alone,
+exactly what ``aces.arabic_clitics.v1`` gives a trained pipeline at inference: no token knows the annotations.
+A span whose edges fall inside a token covers the tokens it touches (expanded, like ``Doc.char_span(...,
+alignment_mode="expand")``) and carries its exact ``start:end`` as ``span.kb_id_``, which the import reads back.
 
 Layout of one Doc (``doc.text == record.text`` exactly):
 
-- ``doc.ents``: the flat (non-overlapping, outermost-wins) mention layer, label = entity type;
+- ``doc.ents``: the flat (non-overlapping, outermost-wins) mention layer, label = entity type, each on its
+  covering tokens (a mention that would then collide with an earlier one is left out: ``aces.offsets.tagged_layer``);
 - ``doc.spans["mentions"]``: every mention, label = entity type, ``span.id_`` = mention id;
 - ``doc.spans["events"]``: one trigger per event, label = event type, ``span.id_`` = event id;
 - ``doc.spans["stance"]``: every evidence span, label = polarity, ``span.id_`` = stance id;
@@ -21,8 +23,9 @@ Layout of one Doc (``doc.text == record.text`` exactly):
   and an unset one has no key, so it stays unset: schema 1.2.0's ``annotation_status``, ``sentences`` and the
   provenance's ``license``, ``attribution`` and ``source_file`` are under ``["record"]``.
 
-The offsets of the annotation spans live only in the span groups, so the import reads them from there and nothing
-else: an item whose span is missing from its group (or a span with no item), a stance with more or fewer evidence
+The offsets of the annotation spans live only in the span groups (token range, or ``kb_id_`` when the span was
+widened to whole tokens), so the import reads them from there and nothing else: an item whose span is missing from
+its group (or a span with no item), a stance with more or fewer evidence
 spans than ``user_data`` counts, a span group outside this layout, a ``doc.ents`` that is not the flat layer of the
 mentions, or a ``user_data`` key that is missing, unknown or of the wrong type is refused, never papered over. The
 file import (``read_records``) also refuses a document id that could not name a file (``aces.paths``), a document
@@ -46,8 +49,9 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from aces.atomic import replace_folder, staging_folder
+from aces.clitics import split_table
 from aces.gc_tuning import fewer_collections
-from aces.offsets import flat_mentions
+from aces.offsets import flat_mentions, token_range
 from aces.record import PropositionTarget, Record
 
 if TYPE_CHECKING:
@@ -84,7 +88,7 @@ def _blank_vocab() -> Vocab:
 # --- records → docs -------------------------------------------------------------------------------------------
 
 
-_TOKEN_START, _TOKEN_END, _SPAN_START, _SPAN_END, _TEXT_EDGE = 1, 2, 4, 8, 16
+_TOKEN_START, _TOKEN_END, _TEXT_EDGE = 1, 2, 16
 """Bits of the per-offset flags ``_layout`` computes: what starts or ends at each offset of the text."""
 
 
@@ -96,18 +100,16 @@ def _token_table(text: str) -> np.ndarray:
 
 
 def _layout(
-    record: Record, edges: np.ndarray, table: np.ndarray | None = None
+    record: Record, table: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int | str]]:
-    """Token starts, token ends, trailing-space flags and words of the Doc of ``record``; ``edges`` are the
-    ``[start, end)`` of every gold span and segment (``_edges``).
+    """Token starts, token ends, trailing-space flags and words of the Doc of ``record``.
 
-    Tokens are spaCy's blank Arabic tokens split at every gold span and segment edge (``aces.offsets.record_tokens``);
-    the whitespace between two tokens becomes the first one's trailing space when it is exactly one ``" "`` that
-    no span starts at or ends after, and whitespace tokens otherwise (``"\\n"`` between segments, double spaces,
-    no-break spaces), themselves split at any span edge. Computed on arrays over the text's offsets, not token by
-    token: every offset where a token or span starts or ends cuts the text, and each piece is a token unless it is
-    such a single space. A word is the tokenizer's own lexeme id where the token was not split (no string made,
-    no hash computed again), else its text.
+    Tokens are ``aces.clitics`` tokens of the text (``aces.offsets.record_tokens``); the whitespace between two
+    tokens becomes the first one's trailing space when it is exactly one ``" "``, and whitespace tokens otherwise
+    (``"\\n"`` between segments, double spaces, no-break spaces). Computed on arrays over the text's offsets, not
+    token by token: every offset where a token starts or ends cuts the text, and each piece is a token unless it
+    is such a single space. A word is the tokenizer's own lexeme id where spaCy's token was not split (no string
+    made, no hash computed again), else its text. Annotations play no part.
     """
     import numpy as np
 
@@ -116,35 +118,31 @@ def _layout(
     if table is None:
         table = _token_table(text)
     kept = table[table[:, 2] == 0]
-    tok_start = kept[:, 0].astype(np.int64)
-    tok_end = tok_start + kept[:, 1].astype(np.int64)
-    inside = np.clip(edges, 0, size)  # an edge outside the text is refused by _span_tokens
+    base_start = kept[:, 0].astype(np.int64)
+    base_end = base_start + kept[:, 1].astype(np.int64)
+    tok_start, tok_end = split_table(kept[:, [0, 1, 3]], _blank_vocab().strings)
     flags = np.zeros(size + 1, dtype=np.uint8)
     flags[tok_start] |= _TOKEN_START
     flags[tok_end] |= _TOKEN_END
-    flags[inside[:, 0]] |= _SPAN_START
-    flags[inside[:, 1]] |= _SPAN_END
     flags[[0, size]] |= _TEXT_EDGE
     bounds = np.flatnonzero(flags)
     a, b = bounds[:-1], bounds[1:]
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    # a gap after a token and before the next one (or the end of the text), exactly one space wide, where no span
-    # starts and after which none ends
+    # a gap after a token and before the next one (or the end of the text), exactly one space wide
     absorbed = (
         (b - a == 1)
         & (codes[a] == 32)
-        & ((flags[a] & (_TOKEN_END | _SPAN_START)) == _TOKEN_END)
+        & ((flags[a] & (_TOKEN_END | _TOKEN_START)) == _TOKEN_END)
         & ((flags[b] & (_TOKEN_START | _TEXT_EDGE)) != 0)
-        & ((flags[b] & _SPAN_END) == 0)
     )
     space_after = np.zeros(len(a), dtype=bool)
     space_after[:-1] = absorbed[1:]
     keep = ~absorbed
     starts, ends, spaces = a[keep], b[keep], space_after[keep]
-    end_at = np.zeros(size + 1, dtype=np.int64)  # the tokenizer's token starting at each offset: its end, its row
-    end_at[tok_start] = tok_end
+    end_at = np.zeros(size + 1, dtype=np.int64)  # spaCy's token starting at each offset: its end, its row
+    end_at[base_start] = base_end
     row_at = np.zeros(size + 1, dtype=np.int64)
-    row_at[tok_start] = np.arange(len(tok_start))
+    row_at[base_start] = np.arange(len(base_start))
     words: list[int | str] = kept[row_at[starts], 3].tolist() if len(kept) else [""] * len(starts)
     cut = np.flatnonzero(end_at[starts] != ends)  # tokens ending elsewhere were split (or are whitespace)
     for k, i, j in zip(cut.tolist(), starts[cut].tolist(), ends[cut].tolist(), strict=True):
@@ -154,7 +152,7 @@ def _layout(
 
 def words_and_spaces(record: Record) -> tuple[list[str], list[bool]]:
     """Words and trailing-space flags whose concatenation is ``record.text`` exactly (see ``_layout``)."""
-    starts, ends, spaces, _ = _layout(record, _edges(_items(record)))
+    starts, ends, spaces, _ = _layout(record)
     text = record.text
     return [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)], spaces.tolist()
 
@@ -218,10 +216,10 @@ def _edges(items: list[_Item]) -> np.ndarray:
 
 def _span_tokens(
     record: Record, items: list[_Item], edges: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> list[tuple[int, int]]:
-    """Token range ``[first, last + 1)`` of each item, from the token offsets; raises ``ConversionError`` when a
-    stored text differs from the document text or a span does not fall on token edges (which ``_layout`` rules
-    out for a span inside the text: refuse rather than drop the span)."""
+) -> list[tuple[int, int, bool]]:
+    """Token range ``[first, last + 1)`` of each item (``aces.offsets.token_range``: the tokens it touches) and
+    whether that range's characters are the item's exactly; raises ``ConversionError`` when a stored text
+    differs from the document text or a span is not a span of the text (refuse rather than drop it)."""
     import numpy as np
 
     text = record.text
@@ -232,18 +230,16 @@ def _span_tokens(
                 f"[{a}, {b}); fix the record (aces validate reports it)"
             )
     size = len(text)
-    first = np.full(size + 1, -1, dtype=np.int64)  # the token starting at each offset, the token ending at each
-    first[starts] = np.arange(len(starts))
-    last = np.full(size + 1, -1, dtype=np.int64)
-    last[ends] = np.arange(len(ends))
-    inside = np.clip(edges, 0, size)
-    i, j = first[inside[:, 0]], last[inside[:, 1]]
-    fits = (edges[:, 0] >= 0) & (edges[:, 1] <= size) & (edges[:, 0] < edges[:, 1]) & (i >= 0) & (j >= 0)
+    fits = (edges[:, 0] >= 0) & (edges[:, 1] <= size) & (edges[:, 0] < edges[:, 1])
     if not fits.all():
         k = int(np.flatnonzero(~fits)[0])
         _, a, b, _, _, _, what = items[k]
-        raise ConversionError(f"{record.id} {what}: [{a}, {b}) does not fall on token boundaries of the text")
-    return list(zip(i.tolist(), (j + 1).tolist(), strict=True))
+        raise ConversionError(f"{record.id} {what}: [{a}, {b}) is not a span of the text; run `aces validate`")
+    first, last = token_range(starts, ends, edges[:, 0], edges[:, 1])
+    last = np.maximum(last, first)  # whitespace only (between two tokens): one token, exact offsets in kb_id
+    top = len(starts) - 1
+    exact = (starts[np.minimum(first, top)] == edges[:, 0]) & (ends[np.minimum(last, top)] == edges[:, 1])
+    return list(zip(first.tolist(), (last + 1).tolist(), exact.tolist(), strict=True))
 
 
 TOKEN_ATTRS = ("SENT_START", "ENT_IOB", "ENT_TYPE", "ENT_ID")
@@ -251,24 +247,38 @@ _OUTSIDE, _INSIDE, _BEGIN = 2, 1, 3  # spaCy's ENT_IOB codes ("O", "I", "B")
 
 
 def _token_annotations(
-    record: Record, starts: np.ndarray, segment_spans: list[Span], mention_spans: list[Span]
+    record: Record, starts: np.ndarray, ends: np.ndarray, segment_spans: list[Span], mention_spans: list[Span]
 ) -> np.ndarray:
     """The ``TOKEN_ATTRS`` columns, for one ``Doc.from_array``: token 0 and each segment's first token start a
-    sentence and no other token does; ``doc.ents`` is the flat mention layer (``aces.offsets.flat_mentions``),
-    every other token outside, each entity token carrying its mention's id as ``ent_id`` (what
-    ``doc.set_ents(..., default="outside")`` sets, without its per-token Python set: a third of the Doc's time).
+    sentence and no other token does; ``doc.ents`` is the flat mention layer (``aces.offsets.flat_mentions``) on
+    the non-whitespace tokens that cover each mention (``aces.offsets.tagged_layer``, the tokens of the ``ner``
+    config and the CoNLL export), every other token outside, each entity token carrying its mention's id as
+    ``ent_id`` (what ``doc.set_ents(..., default="outside")`` sets, without its per-token Python set).
     """
     import numpy as np
+
+    from aces.offsets import _whitespace, tagged_layer
 
     sent = np.full(len(starts), -1, dtype=np.int64)
     sent[[0, *(span.start for span in segment_spans)]] = 1
     out = np.zeros((len(starts), len(TOKEN_ATTRS)), dtype=np.uint64)
     out[:, 0] = sent.astype(np.uint64)
     out[:, 1] = _OUTSIDE
+    flat = flat_mentions(record.entities)
+    if not flat:
+        return out
+    spaces = _whitespace()
+    points = np.frombuffer(record.text.encode("utf-32-le"), dtype=np.uint32)[starts]
+    words = np.flatnonzero(~spaces[np.minimum(points, len(spaces) - 1)])
+    a = np.array([m.start for m in flat], np.int64)
+    b = np.array([m.end for m in flat], np.int64)
+    first, last, kept = tagged_layer(starts[words], ends[words], np.zeros(len(flat), np.int64), a, b)
     by_id = dict(zip((m.id for m in record.entities), mention_spans, strict=True))
-    for m in flat_mentions(record.entities):
+    for m, f, g, keep in zip(flat, first.tolist(), last.tolist(), kept.tolist(), strict=True):
+        if not keep:
+            continue
         span = by_id[m.id]
-        i, j = span.start, span.end
+        i, j = int(words[f]), int(words[g]) + 1
         out[i, 1] = _BEGIN
         out[i + 1 : j, 1] = _INSIDE
         out[i:j, 2] = span.label
@@ -283,20 +293,20 @@ def record_to_doc(record: Record, vocab: Vocab | None = None, table: np.ndarray 
 
     items = _items(record)
     edges = _edges(items)
-    starts, ends, spaces, words = _layout(record, edges, table)
+    starts, ends, spaces, words = _layout(record, table)
     if vocab is not None and vocab is not _blank_vocab():  # lexeme ids are the export vocab's: give strings
         text = record.text
         words = [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
     doc = Doc(vocab or _blank_vocab(), words=words, spaces=spaces.tolist())
     groups: dict[str, list[Span]] = {key: [] for key in (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS)}
-    for (key, _, _, _, label, ann_id, _), (i, j) in zip(
+    for (key, a, b, _, label, ann_id, _), (i, j, exact) in zip(
         items, _span_tokens(record, items, edges, starts, ends), strict=True
     ):
-        groups[key].append(Span(doc, i, j, label=label, span_id=ann_id))
+        groups[key].append(Span(doc, i, j, label=label, span_id=ann_id, kb_id="" if exact else f"{a}:{b}"))
     for key, spans in groups.items():
         doc.spans[key] = spans
     if len(starts):
-        doc.from_array(TOKEN_ATTRS, _token_annotations(record, starts, groups[SEGMENTS], groups[MENTIONS]))
+        doc.from_array(TOKEN_ATTRS, _token_annotations(record, starts, ends, groups[SEGMENTS], groups[MENTIONS]))
     doc.user_data[USER_DATA_KEY] = _payload(record)
     return doc
 
@@ -416,8 +426,23 @@ class _Spans:
             )
 
 
+def _chars(span) -> tuple[int, int]:
+    """The item's exact ``[start, end)``: its tokens' characters, or ``kb_id_`` when it was expanded to tokens."""
+    if not span.kb_id_:
+        return span.start_char, span.end_char
+    start, _, end = span.kb_id_.partition(":")
+    try:
+        a, b = int(start), int(end)
+    except ValueError:
+        raise ConversionError(f"span {span.id_!r} has kb_id {span.kb_id_!r}, not the exact offsets start:end") from None
+    if not span.start_char <= a < b <= span.end_char:
+        raise ConversionError(f"span {span.id_!r}: offsets {span.kb_id_} lie outside its tokens; re-export")
+    return a, b
+
+
 def _offsets(span) -> dict:
-    return {"start": span.start_char, "end": span.end_char, "text": span.text}
+    a, b = _chars(span)
+    return {"start": a, "end": b, "text": span.doc.text[a:b]}
 
 
 def _fail(where: str, doc_id: object, problems: list[str]) -> ConversionError:
@@ -467,7 +492,8 @@ def _record_data(doc: Doc, where: str = "") -> dict:
     segments = []
     for seg in meta["segments"]:
         for span in groups[SEGMENTS].take(seg["id"]):
-            segments.append({**seg, "type": span.label_, "start": span.start_char, "end": span.end_char})
+            a, b = _chars(span)
+            segments.append({**seg, "type": span.label_, "start": a, "end": b})
     entities = []
     for m in meta["mentions"]:
         for span in groups[MENTIONS].take(m["id"]):
