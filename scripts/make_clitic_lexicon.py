@@ -1,4 +1,4 @@
-"""Regenerate ``loaders/aces/arabic_clitics.json``: the rule's letters and the words that are not clitic + word.
+"""Regenerate ``loaders/aces/text/arabic_clitics.json``: the rule's letters and the words that are not clitic + word.
 
 How the lexicon is made (from the corpus *text* only: no annotation, no treebank segmentation is read):
 
@@ -24,9 +24,9 @@ from collections import Counter
 import spacy
 
 from aces.atomic import replace_bytes
-from aces.clitics import LEXICON
 from aces.paths import gold_files
 from aces.record import read_jsonl
+from aces.text.clitics import LEXICON
 
 CONJUNCTIONS, PREPOSITIONS, ARTICLE_PREPOSITIONS, ARTICLE = "وف", "بل", "ك", "ال"
 PRONOUNS = ["ه", "ها", "هم", "هما", "هن", "ي", "ك", "كم", "كما", "نا"]
@@ -78,7 +78,7 @@ def main() -> None:
             listed.add(word[1:])
     data = {
         "about": (
-            "ACES Arabic clitic tokenizer (aces.clitics): proclitic letters and the words that only look like "
+            "ACES Arabic clitic tokenizer (aces.text.clitics): proclitic letters and the words that only look like "
             "clitic + word; made by scripts/make_clitic_lexicon.py from the corpus text (see its docstring)."
         ),
         "conjunctions": CONJUNCTIONS,

@@ -10,9 +10,9 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aces.clitics import clitic_cuts
 from aces.offsets import flat_layers, flat_mentions, joined_bounds
 from aces.record import Mention, Provenance, Record, Segment
+from aces.text.clitics import clitic_cuts
 
 WORDS = ["ولفت", "لأفغانستان", 'و"داعش', "😀", "بكابول", "🇦🇫", "e", "50%", "«طالبان»", "👍🏽قال", "https://x.org/a"]
 SPACES = [" ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u3000", "\u2029", " \u00a0 "]

@@ -1,4 +1,4 @@
-"""``aces.clitics``: proclitics split without looking at annotations, close to UD Arabic-PADT's segmentation, the
+"""``aces.text.clitics``: proclitics split without looking at annotations, close to UD Arabic-PADT's segmentation, the
 same tokens in every view and in a spaCy pipeline that names the registered tokenizer."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import msgspec
 import spacy
 from spacy.tokens import DocBin
 
-import aces.clitics
-from aces.clitics import REGISTRY_NAME, clitic_cuts, tokenize
+import aces.text.clitics
 from aces.convert.conll import record_blocks
 from aces.convert.spacy_docbin import from_spacy, records_to_docs, to_spacy
 from aces.hf.rows import ner_rows
 from aces.paths import gold_files
 from aces.record import Record, read_jsonl
+from aces.text.clitics import REGISTRY_NAME, clitic_cuts, tokenize
 
 PADT = Path(__file__).parent / "data" / "ud" / "padt_clitics.tsv"
 MEASURED_PRECISION, MEASURED_RECALL = 30 / 34, 30 / 30  # measured when the lexicon was made
@@ -102,7 +102,7 @@ def test_a_pipeline_naming_the_registered_tokenizer_gives_the_same_tokens(tmp_pa
     assert [(t.idx, t.idx + len(t)) for t in doc if not t.is_space] == tokenize(record.text)
     nlp.to_disk(tmp_path / "model")
     again = spacy.load(tmp_path / "model")
-    assert isinstance(again.tokenizer, aces.clitics.CliticTokenizer)
+    assert isinstance(again.tokenizer, aces.text.clitics.CliticTokenizer)
     assert [t.text for t in again(record.text)] == [t.text for t in doc]
     # the exported training Docs have the tokens the pipeline makes at inference (whitespace aside)
     exported = next(

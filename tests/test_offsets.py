@@ -40,7 +40,7 @@ def test_proclitic_spans_become_token_sequences() -> None:
     for a, b in spans:
         assert text[a:b] in {"داعش", "أفغانستان", "كابول"}
     assert [t.text for t in spacy.blank("ar").tokenizer(text)][-2] == "لأفغانستان"  # spaCy keeps ل attached
-    tokens = base_tokens(text)  # aces.clitics splits it (and و, the quote) off, without knowing the spans
+    tokens = base_tokens(text)  # aces.text.clitics splits it (and و, the quote) off, without knowing the spans
     for a, b in spans:
         assert (a, b) in tokens
     assert "".join(text[a:b] for a, b in tokens) == text.replace(" ", "")

@@ -1,6 +1,6 @@
 """The one place where ACES code-point offsets meet other ways of counting: tokens, BIO tags and UTF-16 units.
 
-ACES offsets are ``[start, end)`` in Python code points of NFC text. Tokens are ``aces.clitics``: spaCy's blank
+ACES offsets are ``[start, end)`` in Python code points of NFC text. Tokens are ``aces.text.clitics``: spaCy's blank
 Arabic tokenizer with proclitics split off (``ل|أفغانستان``, ``و|"|داعش``), made from the text alone: no token
 view ever looks at the annotations. A gold span whose edges fall inside a token is expanded to the tokens that
 cover it in BIO tags and ``doc.ents`` (``token_range``); the record keeps its exact offsets, and ``aces stats``
@@ -26,7 +26,7 @@ TokenSpan = tuple[int, int]
 
 @cache
 def _bare_tokenizer():
-    """spaCy's blank Arabic tokenizer (the one ``aces.clitics`` splits further) on a vocabulary that computes no
+    """spaCy's blank Arabic tokenizer (the one ``aces.text.clitics`` splits further) on a vocabulary that computes no
     lexical attributes (shape, lower, like_num, ...).
 
     Token boundaries come from the tokenizer's rules and affix patterns alone, never from those attributes, and
@@ -41,7 +41,7 @@ def _bare_tokenizer():
 
 
 def base_tokens(text: str) -> list[TokenSpan]:
-    """Token spans of ``aces.clitics`` (whitespace dropped): the tokens of every ACES view (``aces.tokenize``)."""
+    """Token spans of ``aces.text.clitics`` (whitespace dropped): the tokens of every ACES view (``aces.tokenize``)."""
     starts, ends = base_bounds(text)
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
@@ -56,7 +56,7 @@ def base_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
 def joined_bounds(texts: Sequence[str], bases: np.ndarray, joined: str) -> tuple[np.ndarray, np.ndarray]:
     """``base_bounds`` of several texts at once, in the offsets of ``joined`` (where text k starts at ``bases[k]``).
 
-    The clitic splits (``aces.clitics.split_table``) run once over the batch's distinct words.
+    The clitic splits (``aces.text.clitics.split_table``) run once over the batch's distinct words.
 
     spaCy cuts the text into runs of whitespace and of non-whitespace before splitting affixes, so a token is
     all whitespace (``IS_SPACE``) exactly when its first character is: looked up in a table of whitespace code
@@ -67,7 +67,7 @@ def joined_bounds(texts: Sequence[str], bases: np.ndarray, joined: str) -> tuple
     import numpy as np
     from spacy.attrs import IDX, LENGTH, ORTH
 
-    from aces.clitics import split_table
+    from aces.text.clitics import split_table
 
     tokenizer = _bare_tokenizer()
     tables = [tokenizer(text).to_array([IDX, LENGTH, ORTH]).reshape(-1, 3) for text in texts]

@@ -1,6 +1,6 @@
 """The NER layer as CoNLL/BIO: one token per line, tokens exactly those of the spaCy export, offsets kept.
 
-Tokens are ``aces.offsets.record_tokens`` (``aces.clitics``: made from the text alone, never from the annotations),
+Tokens are ``aces.offsets.record_tokens`` (``aces.text.clitics``: made from the text alone, never from the annotations),
 i.e. the non-whitespace tokens of the spaCy ``Doc`` that ``aces export spacy`` writes; tags are
 ``aces.offsets.bio_tags`` (IOB2) over ``flat_mentions``, each mention on the tokens that cover it (``flat_spans``):
 mentions cannot nest in BIO, so the outermost one wins (then the earlier one) and inner mentions are not in this

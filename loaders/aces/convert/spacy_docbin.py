@@ -1,6 +1,6 @@
 """Records ⇄ spaCy ``Doc``/``DocBin``, losslessly, with every gold span on token boundaries.
 
-Tokens are ``aces.clitics`` (spaCy's blank Arabic tokens with proclitics split off), made from the text alone,
+Tokens are ``aces.text.clitics`` (spaCy's blank Arabic tokens with proclitics split off), made from the text alone,
 exactly what ``aces.arabic_clitics.v1`` gives a trained pipeline at inference: no token knows the annotations.
 A span whose edges fall inside a token covers the tokens it touches (expanded, like ``Doc.char_span(...,
 alignment_mode="expand")``) and carries its exact ``start:end`` as ``span.kb_id_``, which the import reads back.
@@ -49,10 +49,10 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from aces.atomic import replace_folder, staging_folder
-from aces.clitics import split_table
 from aces.gc_tuning import fewer_collections
 from aces.offsets import flat_mentions, token_range
 from aces.record import PropositionTarget, Record
+from aces.text.clitics import split_table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,7 +104,7 @@ def _layout(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int | str]]:
     """Token starts, token ends, trailing-space flags and words of the Doc of ``record``.
 
-    Tokens are ``aces.clitics`` tokens of the text (``aces.offsets.record_tokens``); the whitespace between two
+    Tokens are ``aces.text.clitics`` tokens of the text (``aces.offsets.record_tokens``); the whitespace between two
     tokens becomes the first one's trailing space when it is exactly one ``" "``, and whitespace tokens otherwise
     (``"\\n"`` between segments, double spaces, no-break spaces). Computed on arrays over the text's offsets, not
     token by token: every offset where a token starts or ends cuts the text, and each piece is a token unless it

@@ -87,6 +87,8 @@ _CODE = (
     "hf/sizes.py",
     "hf/citation.py",
     "offsets.py",
+    "text/clitics.py",
+    "text/arabic_clitics.json",
     "record.py",
     "corpus/version.py",
 )
