@@ -13,9 +13,10 @@ import aces.text.clitics
 from aces.convert.conll import record_blocks
 from aces.convert.spacy_docbin import from_spacy, records_to_docs, to_spacy
 from aces.hf.rows import ner_rows
+from aces.offsets import tokenize
 from aces.paths import gold_files
 from aces.record import Record, read_jsonl
-from aces.text.clitics import REGISTRY_NAME, clitic_cuts, tokenize
+from aces.text.clitics import REGISTRY_NAME, clitic_cuts
 
 PADT = Path(__file__).parent / "data" / "ud" / "padt_clitics.tsv"
 MEASURED_PRECISION, MEASURED_RECALL = 30 / 34, 30 / 30  # measured when the lexicon was made

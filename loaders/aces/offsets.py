@@ -46,6 +46,13 @@ def base_tokens(text: str) -> list[TokenSpan]:
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
+def tokenize(text: str) -> list[TokenSpan]:
+    """Token spans ``[start, end)`` of ``text`` (code points, whitespace dropped): the tokens of every ACES view,
+    from the text alone. The plain function for Hugging Face users; spaCy pipelines get the same tokens from the
+    registered tokenizer ``aces.arabic_clitics.v1``."""
+    return base_tokens(text)
+
+
 def base_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     """``base_tokens`` as two int64 arrays (starts, ends), for callers that work column-wise."""
     import numpy as np

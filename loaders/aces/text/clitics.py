@@ -8,9 +8,9 @@ article), the article ``ال`` staying on its noun (``بالدولار`` → ``�
 (``وزير``, ``بغداد``, ``لبنان``) are listed in ``arabic_clitics.json``, which also holds the rule's letters:
 data, derived from the corpus text by ``scripts/make_clitic_lexicon.py`` (how is in that file).
 
-Offsets are ``[start, end)`` in Python code points of the (NFC) text. ``tokenize`` is the plain function for
-Hugging Face users; spaCy pipelines get the same tokens from the registered ``aces.arabic_clitics.v1``
-(``[nlp.tokenizer] @tokenizers = "aces.arabic_clitics.v1"``), so a model trained on the export sees at inference
+Offsets are ``[start, end)`` in Python code points of the (NFC) text. ``aces.tokenize`` (``aces.offsets``) is the
+plain function for Hugging Face users; spaCy pipelines get the same tokens from the registered
+``aces.arabic_clitics.v1`` (``[nlp.tokenizer] @tokenizers = "aces.arabic_clitics.v1"``), so a model trained on the export sees at inference
 exactly the tokens it was trained on.
 """
 
@@ -235,10 +235,3 @@ def create_clitic_tokenizer() -> Any:
 def nlp() -> Language:
     """A blank Arabic pipeline whose tokenizer is ``aces.arabic_clitics.v1``."""
     return spacy.blank("ar", config={"nlp": {"tokenizer": {"@tokenizers": REGISTRY_NAME}}})
-
-
-def tokenize(text: str) -> list[tuple[int, int]]:
-    """Token spans ``[start, end)`` of ``text`` (code points, whitespace dropped): the tokens of every ACES view."""
-    from aces.offsets import base_tokens
-
-    return base_tokens(text)
