@@ -10,8 +10,8 @@ data, derived from the corpus text by ``scripts/make_clitic_lexicon.py`` (how is
 
 Offsets are ``[start, end)`` in Python code points of the (NFC) text. ``aces.tokenize`` (``aces.offsets``) is the
 plain function for Hugging Face users; spaCy pipelines get the same tokens from the registered
-``aces.arabic_clitics.v1`` (``[nlp.tokenizer] @tokenizers = "aces.arabic_clitics.v1"``), so a model trained on the export sees at inference
-exactly the tokens it was trained on.
+``aces.arabic_clitics.v1`` (``[nlp.tokenizer] @tokenizers = "aces.arabic_clitics.v1"``), so a model trained on the
+export sees at inference exactly the tokens it was trained on.
 """
 
 from __future__ import annotations
