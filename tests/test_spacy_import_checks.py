@@ -17,8 +17,8 @@ from spacy.tokens import Doc, DocBin, Span
 
 from aces.cli import main
 from aces.convert.spacy_docbin import MENTIONS, STANCE, to_spacy
-from aces.record import read_jsonl
-from spacy_samples import clitic_record
+from aces.record import Cluster, Mention, Record, Segment, read_jsonl
+from spacy_samples import _record, clitic_record
 
 DOC = clitic_record().id
 VOCAB = spacy.blank("ar").vocab
@@ -146,3 +146,34 @@ def test_a_relabelled_proposition_target_is_refused(tmp_path: Path) -> None:
     doc.spans["stance_targets"] = [Span(doc, target.start, target.end, label="PER", span_id=target.id_)]
     result, out = import_docs(tmp_path, [doc])
     assert_refused(result, out, "edited.spacy:1 [t-spacy-001]", "labelled 'PER', not 'proposition'")
+
+
+def inside_tokens_record() -> Record:
+    """A mention whose start falls inside a token: «داعش» in «ببداعش» (tokens ب|بداعش) is widened to «بداعش» in
+    doc.ents, its exact offsets kept in the span group."""
+    text = "ببداعش وداعش"
+    ms = [Mention(f"{DOC}:m1", 2, 6, "داعش", "ORG", "NAM"), Mention(f"{DOC}:m2", 8, 12, "داعش", "ORG", "NAM")]
+    clusters = [Cluster(f"{DOC}:c1", "داعش", "ORG", (ms[0].id, ms[1].id))]
+    return _record(DOC, text, [Segment(f"{DOC}:seg1", "title", 0, len(text))], ms, clusters)
+
+
+def test_mentions_inside_tokens_import_back_exactly(tmp_path: Path) -> None:
+    """The import compared doc.ents with the exact (un-widened) flat layer and refused every such export."""
+    record = inside_tokens_record()
+    written = to_spacy([record], tmp_path / "export")
+    (doc,) = DocBin(store_user_data=True).from_disk(written["train"]).get_docs(VOCAB)
+    assert [(e.text, e.label_) for e in doc.ents] == [("بداعش", "ORG"), ("داعش", "ORG")]
+    result = CliRunner().invoke(main, ["import", "spacy", str(written["train"]), "--out", str(tmp_path / "b.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert list(read_jsonl(tmp_path / "b.jsonl")) == [record]
+
+
+def test_an_entity_given_another_mention_id_in_doc_ents_is_refused(tmp_path: Path) -> None:
+    """doc.ents carries each mention's id (ent_id): moving it to another mention has no place in the record."""
+    doc = exported_doc(tmp_path)
+    ents = list(doc.ents)
+    ents[0] = Span(doc, ents[0].start, ents[0].end, label=ents[0].label_, span_id=ents[1].id_)
+    doc.ents = ents
+    result, out = import_docs(tmp_path, [doc])
+    assert_refused(result, out, "edited.spacy:1 [t-spacy-001]", "doc.ents is not the flat layer")
+

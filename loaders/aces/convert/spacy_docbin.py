@@ -25,9 +25,10 @@ Layout of one Doc (``doc.text == record.text`` exactly):
 
 The offsets of the annotation spans live only in the span groups (token range, or ``kb_id_`` when the span was
 widened to whole tokens), so the import reads them from there and nothing else: an item whose span is missing from
-its group (or a span with no item), a stance with more or fewer evidence
-spans than ``user_data`` counts, a span group outside this layout, a ``doc.ents`` that is not the flat layer of the
-mentions, or a ``user_data`` key that is missing, unknown or of the wrong type is refused, never papered over. The
+its group (or a span with no item), a stance with more or fewer evidence spans than ``user_data`` counts, a span
+group outside this layout, a ``doc.ents`` that is not exactly what the export writes (``ents_layer``: the flat layer
+of the mentions on their covering tokens, with their ids), or a ``user_data`` key that is missing, unknown or of
+the wrong type is refused, never papered over. The
 file import (``read_records``) also refuses a document id that could not name a file (``aces.paths``), a document
 seen twice, and a record with any error of ``aces validate`` levels 1-4 (an unknown label, a dangling reference),
 each located as ``file:n [id]`` with ``n`` the Doc's number in its DocBin.
@@ -51,7 +52,7 @@ import msgspec
 from aces.atomic import replace_folder, staging_folder
 from aces.gc_tuning import fewer_collections
 from aces.offsets import flat_mentions, token_range
-from aces.record import PropositionTarget, Record
+from aces.record import Mention, PropositionTarget, Record
 from aces.text.clitics import split_table
 
 if TYPE_CHECKING:
@@ -242,6 +243,32 @@ def _span_tokens(
     return list(zip(first.tolist(), (last + 1).tolist(), exact.tolist(), strict=True))
 
 
+def ents_layer(record: Record, starts: np.ndarray, ends: np.ndarray) -> list[tuple[Mention, int, int]]:
+    """``doc.ents`` of ``record`` on the Doc tokens ``[starts, ends)``: each mention of the flat layer
+    (``aces.offsets.flat_mentions``) that keeps tags, with the range ``[i, j)`` of the non-whitespace tokens that
+    cover it (``aces.offsets.tagged_layer``, the tokens of the ``ner`` config and the CoNLL export; a mention that
+    would share a token with an earlier one, or covers whitespace only, is left out). The export writes exactly
+    this and the import compares ``doc.ents`` with it."""
+    import numpy as np
+
+    from aces.offsets import _whitespace, tagged_layer
+
+    flat = flat_mentions(record.entities)
+    if not flat or not len(starts):
+        return []
+    spaces = _whitespace()
+    points = np.frombuffer(record.text.encode("utf-32-le"), dtype=np.uint32)[starts]
+    words = np.flatnonzero(~spaces[np.minimum(points, len(spaces) - 1)])
+    a = np.array([m.start for m in flat], np.int64)
+    b = np.array([m.end for m in flat], np.int64)
+    first, last, kept = tagged_layer(starts[words], ends[words], np.zeros(len(flat), np.int64), a, b)
+    return [
+        (m, int(words[f]), int(words[g]) + 1)
+        for m, f, g, keep in zip(flat, first.tolist(), last.tolist(), kept.tolist(), strict=True)
+        if keep
+    ]
+
+
 TOKEN_ATTRS = ("SENT_START", "ENT_IOB", "ENT_TYPE", "ENT_ID")
 _OUTSIDE, _INSIDE, _BEGIN = 2, 1, 3  # spaCy's ENT_IOB codes ("O", "I", "B")
 
@@ -250,35 +277,23 @@ def _token_annotations(
     record: Record, starts: np.ndarray, ends: np.ndarray, segment_spans: list[Span], mention_spans: list[Span]
 ) -> np.ndarray:
     """The ``TOKEN_ATTRS`` columns, for one ``Doc.from_array``: token 0 and each segment's first token start a
-    sentence and no other token does; ``doc.ents`` is the flat mention layer (``aces.offsets.flat_mentions``) on
-    the non-whitespace tokens that cover each mention (``aces.offsets.tagged_layer``, the tokens of the ``ner``
-    config and the CoNLL export), every other token outside, each entity token carrying its mention's id as
-    ``ent_id`` (what ``doc.set_ents(..., default="outside")`` sets, without its per-token Python set).
+    sentence and no other token does; ``doc.ents`` is ``ents_layer``, every other token outside, each entity token
+    carrying its mention's id as ``ent_id`` (what ``doc.set_ents(..., default="outside")`` sets, without its
+    per-token Python set).
     """
     import numpy as np
-
-    from aces.offsets import _whitespace, tagged_layer
 
     sent = np.full(len(starts), -1, dtype=np.int64)
     sent[[0, *(span.start for span in segment_spans)]] = 1
     out = np.zeros((len(starts), len(TOKEN_ATTRS)), dtype=np.uint64)
     out[:, 0] = sent.astype(np.uint64)
     out[:, 1] = _OUTSIDE
-    flat = flat_mentions(record.entities)
-    if not flat:
+    layer = ents_layer(record, starts, ends)
+    if not layer:
         return out
-    spaces = _whitespace()
-    points = np.frombuffer(record.text.encode("utf-32-le"), dtype=np.uint32)[starts]
-    words = np.flatnonzero(~spaces[np.minimum(points, len(spaces) - 1)])
-    a = np.array([m.start for m in flat], np.int64)
-    b = np.array([m.end for m in flat], np.int64)
-    first, last, kept = tagged_layer(starts[words], ends[words], np.zeros(len(flat), np.int64), a, b)
     by_id = dict(zip((m.id for m in record.entities), mention_spans, strict=True))
-    for m, f, g, keep in zip(flat, first.tolist(), last.tolist(), kept.tolist(), strict=True):
-        if not keep:
-            continue
+    for m, i, j in layer:
         span = by_id[m.id]
-        i, j = int(words[f]), int(words[g]) + 1
         out[i, 1] = _BEGIN
         out[i + 1 : j, 1] = _INSIDE
         out[i:j, 2] = span.label
@@ -533,19 +548,24 @@ def _record_data(doc: Doc, where: str = "") -> dict:
 
 
 def _to_record(doc: Doc, data: dict, where: str = "") -> Record:
-    """``data`` as a Record, refused if ``doc.ents`` is not its flat mention layer (an edit there has no place)."""
+    """``data`` as a Record, refused if ``doc.ents`` is not what the export writes for it (``ents_layer`` on the Doc's
+    tokens: widened, collision-free, each entity with its mention's id): an edit there has no place in the record."""
+    import numpy as np
+    from spacy.attrs import IDX, LENGTH
+
     try:
         record = msgspec.convert(data, Record)
     except msgspec.ValidationError as err:
         raise _fail(where, data["id"], [f"doc.user_data does not describe a record ({err})"]) from err
-    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-    if ents != [(m.start, m.end, m.type) for m in flat_mentions(record.entities)]:
+    table = doc.to_array([IDX, LENGTH]).reshape(-1, 2).astype(np.int64)
+    expected = ents_layer(record, table[:, 0], table[:, 0] + table[:, 1])
+    if [(e.start, e.end, e.label_, e.id_) for e in doc.ents] != [(i, j, m.type, m.id) for m, i, j in expected]:
         raise _fail(
             where,
             record.id,
             [
-                "doc.ents is not the flat layer of doc.spans['mentions']: an edit of doc.ents would be lost; make it "
-                "in doc.spans['mentions'] (doc.ents is derived from it)"
+                "doc.ents is not the flat layer of doc.spans['mentions'] on its covering tokens: an edit of doc.ents "
+                "would be lost; make it in doc.spans['mentions'] (doc.ents is derived from it)"
             ],
         )
     return record
