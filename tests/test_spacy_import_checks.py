@@ -177,3 +177,10 @@ def test_an_entity_given_another_mention_id_in_doc_ents_is_refused(tmp_path: Pat
     result, out = import_docs(tmp_path, [doc])
     assert_refused(result, out, "edited.spacy:1 [t-spacy-001]", "doc.ents is not the flat layer")
 
+
+def test_a_raw_path_outside_raw_is_refused(tmp_path: Path) -> None:
+    """Found by tests/test_importers_mutated.py: raw_path 'PER/NAM' was written, and `aces validate` rejects it."""
+    doc = exported_doc(tmp_path)
+    doc.user_data["aces"]["record"]["provenance"]["raw_path"] = "PER/NAM"
+    result, out = import_docs(tmp_path, [doc])
+    assert_refused(result, out, "edited.spacy:1 [t-spacy-001]", "raw_path 'PER/NAM'")

@@ -96,13 +96,19 @@ def _real(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-def raw_file(corpus: Path, raw_path: str) -> Path:
-    """The raw file a record's ``provenance.raw_path`` names: a relative path under ``corpus/raw/`` that stays
-    inside it once symlinks are resolved, and names a regular file."""
+def raw_parts(raw_path: str) -> list[str]:
+    """The names of ``raw_path``, refused (``UnsafePath``) unless it has the form ``raw/<name>[/<name>...]``: what
+    can be checked without a corpus (an importer writing records anywhere checks this much)."""
     parts = raw_path.split("/") if isinstance(raw_path, str) else []
     if len(parts) < 2 or parts[0] != RAW or any(p in ("", ".", "..") or "\\" in p for p in parts):
         raise UnsafePath(f"raw_path {raw_path!r} is not raw/<name> inside the corpus")
-    path = os.path.join(corpus, *parts)
+    return parts
+
+
+def raw_file(corpus: Path, raw_path: str) -> Path:
+    """The raw file a record's ``provenance.raw_path`` names: a relative path under ``corpus/raw/`` that stays
+    inside it once symlinks are resolved, and names a regular file."""
+    path = os.path.join(corpus, *raw_parts(raw_path))
     root = _real(os.path.join(corpus, RAW))
     real = os.path.realpath(path)
     if not real.startswith(root + os.sep):

@@ -584,7 +584,9 @@ def docs_to_records(docs: Iterable[Doc]) -> Iterator[Record]:
 
 class _Checked:
     """Each Doc's record refused unless it is safe and valid: an id that is no document id (``aces.paths``), an id
-    seen before in this import, or any error of ``aces validate`` levels 1-4 (labels, references, guidelines)."""
+    seen before in this import, any error of ``aces validate`` levels 1-4 (labels, references, guidelines), or a
+    ``provenance.raw_path`` that is not ``raw/<name>`` (``aces.paths.raw_parts``; the validator reads the raw file
+    only in a corpus, so levels 1-4 alone let it through)."""
 
     def __init__(self, validate: bool = True) -> None:
         from aces.validate.lines import LineChecker
@@ -593,7 +595,7 @@ class _Checked:
         self.first: dict[str, str] = {}
 
     def record(self, doc: Doc, file: Path, number: int) -> Record:
-        from aces.paths import UnsafePath, doc_file
+        from aces.paths import UnsafePath, doc_file, raw_parts
 
         where = f"{file}:{number}"
         data = _record_data(doc, where)
@@ -616,6 +618,13 @@ class _Checked:
                 f"{where} [{rid}]: the record does not validate (line = the Doc's number in the DocBin)\n"
                 + "\n".join(errors)
             )
+        provenance = data.get("provenance")
+        raw_path = provenance.get("raw_path") if isinstance(provenance, dict) else None
+        if isinstance(raw_path, str):  # what `aces validate` checks when the records are in a corpus (raw-path-unsafe)
+            try:
+                raw_parts(raw_path)
+            except UnsafePath as err:
+                raise _fail(where, rid, [f"{err}: `aces validate` would refuse the record (raw-path-unsafe)"]) from None
         return _to_record(doc, data, where)
 
 
