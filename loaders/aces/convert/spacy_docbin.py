@@ -53,7 +53,6 @@ from aces.atomic import replace_folder, staging_folder
 from aces.gc_tuning import fewer_collections
 from aces.offsets import flat_mentions, token_range
 from aces.record import Mention, PropositionTarget, Record
-from aces.text.clitics import split_table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,6 +112,8 @@ def _layout(
     made, no hash computed again), else its text. Annotations play no part.
     """
     import numpy as np
+
+    from aces.text.clitics import split_table  # (imports spaCy: not at `import aces`)
 
     text = record.text
     size = len(text)
