@@ -10,7 +10,7 @@ import pytest
 import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
-from spacy.tokens import DocBin
+from spacy.tokens import DocBin, Span
 from spacy.training import Corpus
 
 from aces.convert.conll import flat_spans
@@ -191,6 +191,46 @@ def test_whitespace_edges_and_odd_gaps_are_kept_exactly() -> None:
     )
     assert_no_span_lost([record])
     assert_round_trip([record])
+
+
+def one_mention_record(text: str, start: int, end: int) -> Record:
+    mention = Mention("t-ws:m1", start, end, text[start:end], "ORG", "NAM")
+    return msgspec.structs.replace(
+        clitic_record(),
+        id="t-ws",
+        text=text,
+        provenance=msgspec.structs.replace(clitic_record().provenance, offset_map=((0, len(text), 0, len(text)),)),
+        segments=(Segment("t-ws:seg1", "paragraph", 0, len(text)),),
+        entities=(mention,),
+        clusters=(Cluster("t-ws:c1", mention.text, mention.type, (mention.id,)),),
+        events=(),
+        stances=(),
+        sentences=(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [("و داعش", 1, 6), ("و داعش", 1, 2), ("و داعش", 0, 2), ("داعش ", 4, 5), ("داعش ", 0, 5)],
+)
+def test_spans_on_a_tokens_trailing_space_come_back_exactly(text: str, start: int, end: int) -> None:
+    """A single space is its token's trailing space, not a token: a span starting, ending or lying on it is placed
+    on the tokens around it (kb_id holds its offsets). The import refused these exports ("lie outside its tokens"),
+    and the export of a space after the last token raised IndexError."""
+    record = one_mention_record(text, start, end)
+    assert_no_span_lost([record])
+    assert_round_trip([record])
+
+
+def test_a_span_moved_off_the_tokens_of_its_kb_id_is_refused() -> None:
+    """A widened span is placed by its kb_id offsets; a span moved to other tokens with its kb_id kept was read at
+    the kb_id offsets, and the move was silently lost."""
+    doc = record_to_doc(one_mention_record("ببداعش وداعش", 2, 6))
+    (span,) = doc.spans[MENTIONS]
+    assert span.kb_id_ == "2:6"
+    doc.spans[MENTIONS] = [Span(doc, span.start, len(doc), label=span.label_, span_id=span.id_, kb_id=span.kb_id_)]
+    with pytest.raises(ConversionError, match="not on the tokens of its offsets 2:6"):
+        doc_to_record(doc)
 
 
 # --- random documents ---------------------------------------------------------------------------------------------

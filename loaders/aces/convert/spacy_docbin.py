@@ -25,13 +25,14 @@ Layout of one Doc (``doc.text == record.text`` exactly):
 
 The offsets of the annotation spans live only in the span groups (token range, or ``kb_id_`` when the span was
 widened to whole tokens), so the import reads them from there and nothing else: an item whose span is missing from
-its group (or a span with no item), a stance with more or fewer evidence spans than ``user_data`` counts, a span
-group outside this layout, a ``doc.ents`` that is not exactly what the export writes (``ents_layer``: the flat layer
-of the mentions on their covering tokens, with their ids), or a ``user_data`` key that is missing, unknown or of
-the wrong type is refused, never papered over. The
-file import (``read_records``) also refuses a document id that could not name a file (``aces.paths``), a document
-seen twice, and a record with any error of ``aces validate`` levels 1-4 (an unknown label, a dangling reference),
-each located as ``file:n [id]`` with ``n`` the Doc's number in its DocBin.
+its group (or a span with no item), a span whose ``kb_id_`` offsets the export would place on other tokens
+(``covering``), a stance with more or fewer evidence spans than ``user_data`` counts, a span group outside this
+layout, a ``doc.ents`` that is not exactly what the export writes (``ents_layer``: the flat layer of the mentions on
+their covering tokens, with their ids), or a ``user_data`` key that is missing, unknown or of the wrong type is
+refused, never papered over. The file import (``read_records``) also refuses a document id that could not name a
+file (``aces.paths``), a document seen twice, a ``provenance.raw_path`` that is not ``raw/<name>``, and a record
+with any error of ``aces validate`` levels 1-4 (an unknown label, a dangling reference), each located as ``file:n
+[id]`` with ``n`` the Doc's number in its DocBin.
 Sentences (1.2.0) are the exception, kept whole in ``doc.user_data`` with their offsets, and they do not set
 ``token.is_sent_start``: a span group of them, or sentence starts from them, would need tokens split at their
 edges (two sentences may touch with no space between) and would change the layout above, where the sentence
@@ -237,11 +238,22 @@ def _span_tokens(
         k = int(np.flatnonzero(~fits)[0])
         _, a, b, _, _, _, what = items[k]
         raise ConversionError(f"{record.id} {what}: [{a}, {b}) is not a span of the text; run `aces validate`")
-    first, last = token_range(starts, ends, edges[:, 0], edges[:, 1])
-    last = np.maximum(last, first)  # whitespace only (between two tokens): one token, exact offsets in kb_id
-    top = len(starts) - 1
-    exact = (starts[np.minimum(first, top)] == edges[:, 0]) & (ends[np.minimum(last, top)] == edges[:, 1])
-    return list(zip(first.tolist(), (last + 1).tolist(), exact.tolist(), strict=True))
+    first, stop = covering(starts, ends, edges[:, 0], edges[:, 1])
+    exact = (starts[first] == edges[:, 0]) & (ends[stop - 1] == edges[:, 1])
+    return list(zip(first.tolist(), stop.tolist(), exact.tolist(), strict=True))
+
+
+def covering(starts: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Token range ``[first, stop)`` of the Doc span of each item ``[a, b)`` (items inside the text, at least one
+    token): the tokens it touches (``aces.offsets.token_range``); an item of whitespace only, which touches none
+    (a single space a token carries as its trailing space), gets the token after it, or the last token at the end
+    of the text. The export places each span so, and the import refuses a span whose ``kb_id_`` offsets would not
+    be placed on its tokens (the span or its offsets were edited, and one of the two edits would be lost)."""
+    import numpy as np
+
+    first, last = token_range(starts, ends, a, b)
+    first = np.minimum(first, len(starts) - 1)
+    return first, np.maximum(last, first) + 1
 
 
 def ents_layer(record: Record, starts: np.ndarray, ends: np.ndarray) -> list[tuple[Mention, int, int]]:
@@ -442,8 +454,10 @@ class _Spans:
             )
 
 
-def _chars(span) -> tuple[int, int]:
-    """The item's exact ``[start, end)``: its tokens' characters, or ``kb_id_`` when it was expanded to tokens."""
+def _chars(span, bounds: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[int, int]:
+    """The item's exact ``[start, end)``: its tokens' characters, or ``kb_id_`` when it was expanded to tokens, refused
+    unless the span is on the tokens the export gives those offsets (``covering``). ``bounds``: the Doc's token
+    starts and ends (``_doc_bounds``), when the caller has them."""
     if not span.kb_id_:
         return span.start_char, span.end_char
     start, _, end = span.kb_id_.partition(":")
@@ -451,14 +465,27 @@ def _chars(span) -> tuple[int, int]:
         a, b = int(start), int(end)
     except ValueError:
         raise ConversionError(f"span {span.id_!r} has kb_id {span.kb_id_!r}, not the exact offsets start:end") from None
-    if not span.start_char <= a < b <= span.end_char:
-        raise ConversionError(f"span {span.id_!r}: offsets {span.kb_id_} lie outside its tokens; re-export")
+    import numpy as np
+
+    starts, ends = bounds if bounds is not None else _doc_bounds(span.doc)
+    if not 0 <= a < b <= len(span.doc.text):
+        raise ConversionError(f"span {span.id_!r}: offsets {span.kb_id_} are not a span of the text; re-export")
+    first, stop = covering(starts, ends, np.array([a]), np.array([b]))
+    if (int(first[0]), int(stop[0])) != (span.start, span.end):
+        raise ConversionError(
+            f"span {span.id_!r} on tokens [{span.start}, {span.end}) is not on the tokens of its offsets {span.kb_id_} "
+            f"(kb_id_); the span or its kb_id_ was edited: set kb_id_ to '' to keep its tokens, or re-export"
+        )
     return a, b
 
 
-def _offsets(span) -> dict:
-    a, b = _chars(span)
-    return {"start": a, "end": b, "text": span.doc.text[a:b]}
+def _doc_bounds(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offset of every token of ``doc`` (trailing whitespace excluded), as the export computed them."""
+    import numpy as np
+    from spacy.attrs import IDX, LENGTH
+
+    table = doc.to_array([IDX, LENGTH]).reshape(-1, 2).astype(np.int64)
+    return table[:, 0], table[:, 0] + table[:, 1]
 
 
 def _fail(where: str, doc_id: object, problems: list[str]) -> ConversionError:
@@ -505,11 +532,21 @@ def _record_data(doc: Doc, where: str = "") -> dict:
     if unknown:
         problems.append(f"span group(s) {unknown} are not part of the layout: their spans would be lost")
     groups = {key: _Spans(doc, key, problems, many=key == STANCE) for key in _SPAN_GROUPS}
+    bounds = _doc_bounds(doc)
+
+    def _offsets(span) -> dict:  # a span that cannot be placed is a problem (listed with the others), not a raise
+        try:
+            a, b = _chars(span, bounds)
+        except ConversionError as err:
+            problems.append(str(err))
+            a, b = span.start_char, span.end_char
+        return {"start": a, "end": b, "text": doc.text[a:b]}
+
     segments = []
     for seg in meta["segments"]:
         for span in groups[SEGMENTS].take(seg["id"]):
-            a, b = _chars(span)
-            segments.append({**seg, "type": span.label_, "start": a, "end": b})
+            place = _offsets(span)
+            segments.append({**seg, "type": span.label_, "start": place["start"], "end": place["end"]})
     entities = []
     for m in meta["mentions"]:
         for span in groups[MENTIONS].take(m["id"]):
@@ -551,15 +588,11 @@ def _record_data(doc: Doc, where: str = "") -> dict:
 def _to_record(doc: Doc, data: dict, where: str = "") -> Record:
     """``data`` as a Record, refused if ``doc.ents`` is not what the export writes for it (``ents_layer`` on the Doc's
     tokens: widened, collision-free, each entity with its mention's id): an edit there has no place in the record."""
-    import numpy as np
-    from spacy.attrs import IDX, LENGTH
-
     try:
         record = msgspec.convert(data, Record)
     except msgspec.ValidationError as err:
         raise _fail(where, data["id"], [f"doc.user_data does not describe a record ({err})"]) from err
-    table = doc.to_array([IDX, LENGTH]).reshape(-1, 2).astype(np.int64)
-    expected = ents_layer(record, table[:, 0], table[:, 0] + table[:, 1])
+    expected = ents_layer(record, *_doc_bounds(doc))
     if [(e.start, e.end, e.label_, e.id_) for e in doc.ents] != [(i, j, m.type, m.id) for m, i, j in expected]:
         raise _fail(
             where,
