@@ -149,10 +149,12 @@ def step_build(corpus: Path, out: Path, **_: object) -> dict:
     import aces.hf.croissant  # noqa: F401  (imports the build makes lazily are made before timing)
     from aces.hf import rows as hf
     from aces.hf.build import build
-    from aces.offsets import _tokenizer
+    from aces.offsets import _bare_tokenizer
+    from aces.text.clitics import rules
 
     hf.features("documents", json.loads(_lines(corpus, 1)[0])["schema_version"])
-    _tokenizer()
+    _bare_tokenizer()
+    rules()  # the clitic lexicon, read once per process
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
     summary = build(corpus, out)

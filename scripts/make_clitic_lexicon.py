@@ -10,7 +10,7 @@ How the lexicon is made (from the corpus *text* only: no annotation, no treebank
    suffix) after the article or a proclitic (``الوزير``). A name seen once after ``و`` (``وفرياب``) is left to
    the rule, which splits.
 3. Never listed: the article after the letter, ``لل`` (``ل`` before the article), ``و`` before ``ي`` or ``ت``
-   (verbs, verbal nouns: ``ويكرر``, ``وتحييد``). For a conjunction + listed word (``وبغداد``), the inner word
+   (verbs, verbal nouns: ``ويكرر``, ``وتحييد``), a preposition before a pronoun (``بها``: PADT's ``ب`` + ``ها``). For a conjunction + listed word (``وبغداد``), the inner word
    is listed.
 
 Usage: ``PYTHONPATH=loaders python scripts/make_clitic_lexicon.py`` (writes the file atomically).
@@ -61,6 +61,8 @@ def main() -> None:
         if word.startswith("لل"):  # ل before the article: always a clitic
             return False
         if word[0] == "و" and word[1] in "يت":  # و before ي/ت (verb or verbal noun): a clitic (ف before ي: في)
+            return False
+        if word[0] in PREPOSITIONS and word[1:] in PRONOUNS:  # ``بها``, ``لهم``: the rule splits these on purpose
             return False
         return not attested(word[1:]) and (counts[word] >= 3 or stem(word))
 

@@ -147,3 +147,14 @@ def test_the_card_names_the_release_tag_of_its_version(built):
     _, card = built
     first_screen = card.text.split("## Configs", 1)[0]
     assert f"`{TAG_PREFIX}0.3.0` in the ACES repository" in first_screen and "Hub revision `v0.3.0`" in first_screen
+
+
+def test_the_card_carries_the_token_alignment_figures(tmp_path):
+    """The issue's "done when": the share of gold spans on token edges is in the card, not only in the repository."""
+    datasheet = (repo_root() / "DATASHEET.md").read_text(encoding="utf-8")
+    block = datasheet[datasheet.index("<!-- stats:tokens:start -->") : datasheet.index("<!-- stats:tokens:end -->")]
+    assert "Gold spans on token boundaries" in block and "Proclitic boundaries against UD Arabic-PADT" in block
+    summary = build(write_corpus(tmp_path, sample_records(), datasheet=datasheet), tmp_path / "out")
+    text = (summary.out_dir / "README.md").read_text(encoding="utf-8")
+    for line in block.splitlines()[1:]:
+        assert line in text

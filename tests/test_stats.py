@@ -226,3 +226,27 @@ def test_per_document_rates_and_outliers() -> None:
     assert rows["busy"]["outliers"] == ["events high", "stances high"] and rows["q0"]["outliers"] == []
     empty = per_document([msgspec.structs.replace(base, id="e", entities=(), clusters=(), events=(), stances=())])
     assert empty[0]["name_share"] is None and empty[0]["mentions_per_100_words"] == 0
+
+
+def test_alignment_counts_spans_on_token_edges_widened_and_untagged() -> None:
+    """Mentions inside one token (``تا`` in ``كابول`` is not a token edge) are widened; the second of two mentions
+    widened to the same token has no tags, and a trigger or evidence span off the edges is widened too."""
+    base = annotated()
+    kabul = TEXT.index("كابول")
+    inside = [
+        {"id": f"{DOC}:m5", **_span("كاب", kabul), "type": "GPE", "form": "NAM"},
+        {"id": f"{DOC}:m6", **_span("ول", kabul + 3), "type": "GPE", "form": "NAM"},
+    ]
+    record = annotated(
+        entities=[msgspec.to_builtins(m) for m in base.entities if m.text != "كابول"] + inside,
+        clusters=[],
+        events=[],
+        stances=[],
+    )
+    stats = compute([record])["alignment"]
+    assert stats["mentions"] == {"total": 5, "on_tokens": 3, "widened": 2}
+    assert stats["flat_mentions"] == {"total": 5, "on_tokens": 3, "widened": 1, "untagged": 1}
+    whole = compute([base])["alignment"]
+    assert whole["mentions"] == {"total": 4, "on_tokens": 4, "widened": 0}
+    assert whole["triggers"] == {"total": 2, "on_tokens": 2, "widened": 0}
+    assert whole["evidence"] == {"total": 2, "on_tokens": 2, "widened": 0}

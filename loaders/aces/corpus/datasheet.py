@@ -21,6 +21,7 @@ from aces.corpus.datasheet_agreement import DatasheetError
 from aces.corpus.stats import compute
 from aces.corpus.stats_tables import SECTIONS, queue_tables, to_markdown
 from aces.paths import gold_files, queue_files
+from aces.text import padt_agreement
 
 __all__ = ["BLOCKS", "DatasheetError", "diff", "fill", "regenerate", "render_blocks"]
 
@@ -46,6 +47,7 @@ def render_blocks(stats: Mapping, rounds_dir: Path, queue: Mapping) -> dict[str,
     blocks = {name: to_markdown(build(stats)) for name, build in SECTIONS.items()}
     blocks["queue"] = to_markdown(queue_tables(queue))
     blocks["cleaning"] += "\n\n" + ingest_rules()
+    blocks["tokens"] += "\n\n" + padt_agreement.render()
     blocks["agreement"] = agreement.render(agreement.measure(rounds_dir))
     return blocks
 

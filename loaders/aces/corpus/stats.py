@@ -8,21 +8,30 @@ inventory is counted too (after the inventory labels), never dropped: the valida
 Two token counts are given because they answer different questions:
 
 - ``whitespace``: ``len(text.split())``, words as a reader counts them (proclitics stay attached);
-- ``record``: ``aces.offsets.record_tokens``, spaCy's blank Arabic tokenizer with tokens split at every gold
-  span and segment edge, i.e. the token sequence of the BIO/spaCy views. It changes as annotations land.
+- ``record``: ``aces.offsets.record_tokens`` (``aces.tokenize``), spaCy's blank Arabic tokenizer with proclitics
+  split off, i.e. the token sequence of the BIO/spaCy views. Made from the text alone: annotations change nothing.
+
+``alignment`` says how well those tokens fit the gold spans, since a token view can only mark whole tokens:
+per kind of span, how many have both edges on token edges and how many are widened to the tokens they touch
+(the record and the spaCy span's ``kb_id_`` keep the exact offsets); for the flat mention layer of BIO tags and
+``doc.ents``, also how many are left untagged (``aces.offsets.tagged_layer``: two mentions inside one token).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from aces.corpus.conllu_to_records import outlet as treebank_outlet
-from aces.offsets import record_tokens
+from aces.offsets import base_bounds, flat_mentions, on_boundaries, tagged_layer
 from aces.record import AuthorHolder, EntityHolder, EntityTarget, EventTarget, PropositionTarget, Record
 from aces.schema import CURRENT_VERSION, Labels, json_schema, labels
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _HOLDER_KINDS = {AuthorHolder: "author", EntityHolder: "entity"}
 _TARGET_KINDS = {EntityTarget: "entity", EventTarget: "event", PropositionTarget: "proposition"}
@@ -68,13 +77,16 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
     type_role: dict[str, Counter] = {}
     outlets: dict[str, Counter] = {}
     totals = Counter()
+    align: dict[str, Counter] = {kind: Counter() for kind in ALIGNED}
     raw_files: set[str] = set()
 
     for rec in records:
         split = per_split.setdefault(rec.split, Counter())
         c["split"][rec.split] += 1
         words = len(rec.text.split())
-        toks = len(record_tokens(rec))
+        starts, ends = base_bounds(rec.text)
+        toks = len(starts)
+        _align(align, starts, ends, rec)
         sentences = len(rec.sentences) if isinstance(rec.sentences, tuple) else 0
         for counter in (totals, split):
             counter["documents"] += 1
@@ -140,6 +152,7 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
         "sentences": {"total": totals["sentences"]},
         "characters": {"total": totals["characters"]},
         "tokens": {"whitespace": totals["whitespace_tokens"], "record": totals["record_tokens"]},
+        "alignment": {kind: {k: align[kind][k] for k in _ALIGN_KEYS[kind]} for kind in ALIGNED},
         "mentions": {
             "total": totals["mentions"],
             "by_type": _filled(lab.entity_types, c["entity_type"]),
@@ -189,8 +202,38 @@ def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:
 
 _SPLIT_KEYS = ("documents", "sentences", "characters", "whitespace_tokens", "record_tokens", "mentions", "clusters",
                "events", "stances")  # fmt: skip
+ALIGNED = ("mentions", "flat_mentions", "triggers", "evidence")
+"""The kinds of span whose fit to the tokens ``alignment`` counts."""
+_ALIGN_KEYS = {kind: ("total", "on_tokens", "widened") for kind in ALIGNED} | {
+    "flat_mentions": ("total", "on_tokens", "widened", "untagged")
+}
 NOT_RECORDED = "(not recorded)"
 """The status or licence of a record whose schema version has no such field (before 1.2.0)."""
+
+
+def _align(align: dict[str, Counter], starts: np.ndarray, ends: np.ndarray, rec: Record) -> None:
+    """Add ``rec``'s spans to the ``alignment`` counts, against its tokens ``starts``/``ends``."""
+    import numpy as np
+
+    spans = {
+        "mentions": rec.entities,
+        "flat_mentions": flat_mentions(rec.entities),
+        "triggers": [e.trigger for e in rec.events],
+        "evidence": [span for st in rec.stances for span in st.evidence],
+    }
+    for kind, items in spans.items():
+        a = np.fromiter((s.start for s in items), np.int64, count=len(items))
+        b = np.fromiter((s.end for s in items), np.int64, count=len(items))
+        on = on_boundaries(starts, ends, a, b)
+        counts = align[kind]
+        counts["total"] += len(items)
+        counts["on_tokens"] += int(on.sum())
+        if kind == "flat_mentions":  # BIO tags and doc.ents: widened when kept, else untagged
+            _, _, kept = tagged_layer(starts, ends, np.zeros(len(items), np.int64), a, b)
+            counts["widened"] += int((kept & ~on).sum())
+            counts["untagged"] += int((~kept).sum())
+        else:  # span groups, rows: always there, widened when off the token edges
+            counts["widened"] += int((~on).sum())
 
 
 def outlet(record: Record) -> str:

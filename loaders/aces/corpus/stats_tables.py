@@ -49,8 +49,8 @@ def composition(stats: Mapping) -> list[Table]:
             size_rows,
             [
                 "Characters are Unicode code points of the clean NFC `text`. Whitespace tokens: `len(text.split())`."
-                " Record tokens: `aces.offsets.record_tokens` (spaCy blank Arabic tokenizer, split at every gold"
-                " span and segment edge; the token sequence of the BIO views).",
+                " Record tokens: `aces.tokenize` (spaCy's blank Arabic tokenizer with proclitics split off, from the"
+                " text alone; the token sequence of every token view).",
             ],
         ),
         Table(
@@ -149,6 +149,41 @@ def cleaning(stats: Mapping) -> list[Table]:
     return [Table("Raw ranges removed at ingest, by reason", ("reason", "ranges", "raw characters"), rows)]
 
 
+def tokens(stats: Mapping) -> list[Table]:
+    align = stats["alignment"]
+    names = {
+        "mentions": "mentions (all, nested)",
+        "flat_mentions": "flat mentions (BIO tags, `doc.ents`)",
+        "triggers": "event triggers",
+        "evidence": "stance evidence spans",
+    }
+    rows = [
+        (
+            names[kind],
+            c["total"],
+            c["on_tokens"],
+            f"{100 * c['on_tokens'] / c['total']:.2f}%" if c["total"] else "n/a",
+            c["widened"],
+            c.get("untagged", 0),
+        )
+        for kind, c in align.items()
+    ]
+    return [
+        Table(
+            "Gold spans on token boundaries",
+            ("spans", "total", "both edges on token edges", "share", "widened", "left untagged"),
+            rows,
+            [
+                "Tokens: `aces.tokenize`, made from the text alone. A span with an edge inside a token is widened to "
+                "the tokens it touches wherever tokens carry it (span groups, BIO tags, `doc.ents`); the record keeps "
+                "its exact offsets, and so does the spaCy span (`kb_id_` = `start:end`). Left untagged: a flat mention "
+                "that, once widened, would share a token with an earlier one has no BIO tags and no `doc.ents` entry "
+                '(it stays in `doc.spans["mentions"]` and in the `entities` rows).',
+            ],
+        )
+    ]
+
+
 SECTIONS = {
     "composition": composition,
     "splits": splits,
@@ -158,6 +193,7 @@ SECTIONS = {
     "stances": stances,
     "provenance": provenance,
     "cleaning": cleaning,
+    "tokens": tokens,
 }
 """Datasheet block name → the tables that fill it, in print order."""
 

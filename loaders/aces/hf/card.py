@@ -262,8 +262,10 @@ def columns_section(summary: BuildSummary) -> list[str]:
         *out,
         "`documents` is the complete record: records → parquet → `datasets` → records is the identity. "
         "`ner` tags the flat layer of mentions (outermost wins); nested mentions are in `documents`. "
-        "Tokens are spaCy's blank Arabic tokens split at every gold span edge, so a mention after a proclitic "
-        "(«لأفغانستان» → «ل» + «أفغانستان») keeps its exact boundaries.",
+        "Tokens are `aces.tokenize`: spaCy's blank Arabic tokens with the proclitics split off («لأفغانستان» → «ل» + "
+        "«أفغانستان»), made from the text alone, so they are the tokens a model gets at inference. A mention whose "
+        "edge falls inside a token is tagged on the tokens that cover it (the datasheet counts how many); its exact "
+        "offsets stay in `documents`.",
         "",
     ]
 

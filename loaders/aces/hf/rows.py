@@ -157,8 +157,8 @@ def ner_units(record: Record) -> list[NerUnit]:
 
 
 def ner_rows(record: Record) -> list[dict[str, Any]]:
-    """One row per sentence (per segment before schema 1.2.0): tokens split at every gold span edge, BIO tags of
-    the flat (outermost) layer."""
+    """One row per sentence (per segment before schema 1.2.0): the tokens of ``aces.tokenize`` (from the text alone,
+    never cut at a gold span), BIO tags of the flat (outermost) layer, each mention on the tokens that cover it."""
     lab = labels(record.schema_version)
     tag_ids = {name: i for i, name in enumerate(lab.bio_labels)}
     tokens = record_tokens(record)
@@ -423,7 +423,8 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "record without sentences (schema before 1.2.0), whose rows are its segments.",
         "segment_id": "Id of the segment (paragraph) holding the sentence.",
         "segment_type": "title, lead, heading, dateline, byline or paragraph.",
-        "tokens": "spaCy blank-Arabic tokens, split at every gold span edge so proclitics are their own tokens.",
+        "tokens": "aces.tokenize: spaCy blank-Arabic tokens with proclitics split off, made from the text alone "
+        "(the tokens a model gets at inference).",
         "token_starts": "Start of each token in the document text (code points).",
         "token_ends": "End (exclusive) of each token in the document text (code points).",
         "ner_tags": "BIO tag per token over the flat layer (outermost mention wins; nested ones: documents).",

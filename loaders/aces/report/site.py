@@ -105,7 +105,8 @@ def statistics_html(records: Sequence[Record]) -> str:
     for key in keys:
         cells = "".join(f'<td class="n">{per[s]["by_split"][s][key]}</td>' for s in names)
         total = sum(per[s]["by_split"][s][key] for s in names)
-        body.append(f'<tr><th>{_e(key.replace("_", " "))}</th>{cells}<td class="n">{total}</td></tr>')
+        name = "tokens (aces.tokenize)" if key == "record_tokens" else key.replace("_", " ")
+        body.append(f'<tr><th>{_e(name)}</th>{cells}<td class="n">{total}</td></tr>')
     table = f'<table id="totals"><thead><tr><th></th>{head}<th>total</th></tr></thead><tbody>{"".join(body)}'
     table += "</tbody></table>"
     layers = {
