@@ -9,9 +9,8 @@ import msgspec
 import pytest
 from click.testing import CliRunner
 
-from aces.baselines.crf import _spans
 from aces.baselines.gazetteer import Gazetteer
-from aces.baselines.inputs import split_records, unannotated
+from aces.baselines.inputs import spans_from_bio, split_records, unannotated
 from aces.baselines.lexicon import learn
 from aces.baselines.polarity import MajorityPolarity
 from aces.baselines.run import BASELINES, RESULTS
@@ -95,9 +94,10 @@ def test_majority_polarity_changes_only_polarity(gold) -> None:
 
 
 def test_bio_decoding() -> None:
-    row = {"token_starts": [0, 3, 6, 9, 12], "token_ends": [2, 5, 8, 11, 14]}
+    starts, ends = [0, 3, 6, 9, 12], [2, 5, 8, 11, 14]
     tags = ["B-PER", "I-PER", "I-ORG", "O", "I-GPE"]
-    assert _spans(row, tags, {}) == [(0, 5, "PER", "NAM"), (6, 8, "ORG", "NAM"), (12, 14, "GPE", "NAM")]
+    expected = [(0, 5, "PER", "NAM"), (6, 8, "ORG", "NOM"), (12, 14, "GPE", "NAM")]
+    assert spans_from_bio(starts, ends, tags, {"ORG": "NOM"}) == expected
 
 
 def test_results_table_is_in_the_docs() -> None:

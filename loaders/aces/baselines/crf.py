@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from aces.baselines.inputs import mentions_with_clusters, predicted, unannotated
+from aces.baselines.inputs import spans_from_bio, unannotated, with_mentions
 from aces.hf.rows import ner_rows
 from aces.record import Record
 from aces.schema import labels
@@ -83,25 +83,5 @@ class CRFTagger:
         rows = _rows([record], with_tags=False)
         spans: list[tuple[int, int, str, str]] = []
         for row, tags in zip(rows, self.model.predict(_xs(rows)), strict=True):
-            spans += _spans(row, tags, self.form)
-        entities, clusters = mentions_with_clusters(record, spans)
-        return predicted(record, entities=entities, clusters=clusters)
-
-
-def _spans(row: dict[str, Any], tags: Sequence[str], forms: dict[str, str]) -> list[tuple[int, int, str, str]]:
-    """BIO tags back to character spans; an I- that does not continue a same-typed B-/I- starts a new span."""
-    out: list[tuple[int, int, str, str]] = []
-    current: list[Any] | None = None
-    for start, end, tag in zip(row["token_starts"], row["token_ends"], tags, strict=True):
-        kind, _, etype = tag.partition("-")
-        if kind == "I" and current is not None and current[2] == etype:
-            current[1] = end
-            continue
-        if current is not None:
-            out.append((current[0], current[1], current[2], forms.get(current[2], "NAM")))
-            current = None
-        if kind in ("B", "I"):
-            current = [start, end, etype]
-    if current is not None:
-        out.append((current[0], current[1], current[2], forms.get(current[2], "NAM")))
-    return out
+            spans += spans_from_bio(row["token_starts"], row["token_ends"], tags, self.form)
+        return with_mentions(record, spans)

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from aces.baselines import lexicon
-from aces.baselines.inputs import mentions_with_clusters, predicted, tokens
+from aces.baselines.inputs import tokens, with_mentions
 from aces.record import Record
 from aces.schema import labels
 
@@ -25,10 +25,9 @@ class Gazetteer:
 
     def predict(self, record: Record) -> Record:
         found = lexicon.find(record.text, tokens(record), self.types)
-        entities, clusters = mentions_with_clusters(
+        return with_mentions(
             record, ((start, end, etype, self.forms[record.text[start:end]]) for start, end, etype in found)
         )
-        return predicted(record, entities=entities, clusters=clusters)
 
 
 def _typed(record: Record) -> Iterable[tuple[int, int, str]]:

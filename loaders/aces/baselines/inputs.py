@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import msgspec
 
@@ -34,6 +35,35 @@ def tokens(record: Record) -> list[TokenSpan]:
     out: list[TokenSpan] = []
     for row in ner_rows(unannotated(record)):
         out += zip(row["token_starts"], row["token_ends"], strict=True)
+    return out
+
+
+def with_mentions(record: Record, spans: Iterable[tuple[int, int, str, str]]) -> Record:
+    """A prediction record with a mention per ``(start, end, type, form)`` span, clustered by string match."""
+    entities, clusters = mentions_with_clusters(record, spans)
+    return predicted(record, entities=entities, clusters=clusters)
+
+
+def spans_from_bio(
+    starts: Sequence[int], ends: Sequence[int], tags: Sequence[str], forms: dict[str, str] | None = None
+) -> list[tuple[int, int, str, str]]:
+    """Token offsets and BIO tags back to ``(start, end, type, form)`` character spans (form: ``forms[type]``,
+    default NAM). An I- tag that does not continue a span of its type starts a new one (the usual lenient reading)."""
+    forms = forms or {}
+    out: list[tuple[int, int, str, str]] = []
+    current: list[Any] | None = None
+    for start, end, tag in zip(starts, ends, tags, strict=True):
+        kind, _, etype = tag.partition("-")
+        if kind == "I" and current is not None and current[2] == etype:
+            current[1] = end
+            continue
+        if current is not None:
+            out.append((current[0], current[1], current[2], forms.get(current[2], "NAM")))
+            current = None
+        if kind in ("B", "I"):
+            current = [start, end, etype]
+    if current is not None:
+        out.append((current[0], current[1], current[2], forms.get(current[2], "NAM")))
     return out
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from aces.baselines.inputs import mentions_with_clusters, predicted
+from aces.baselines.inputs import with_mentions
 from aces.paths import repo_root
 from aces.record import Record
 
@@ -45,8 +45,7 @@ class SpacyNER:
     def predict(self, record: Record) -> Record:
         doc = self.nlp(record.text)
         spans = [(e.start_char, e.end_char, e.label_, self.form.get(e.label_, "NAM")) for e in doc.ents]
-        entities, clusters = mentions_with_clusters(record, spans)
-        return predicted(record, entities=entities, clusters=clusters)
+        return with_mentions(record, spans)
 
 
 def _config() -> Path:
