@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aces.versions.coref import b_cubed, ceaf_e, conll_f1, muc
+from aces.evaluate.coreference import b_cubed, ceaf_e, conll_f1, muc
 
 
 def part(*clusters: str) -> list[frozenset[str]]:

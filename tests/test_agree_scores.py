@@ -1,4 +1,5 @@
-"""F1, Cohen's kappa, Krippendorff's alpha and the assignment solver, against hand-computed and textbook values."""
+"""F1, Cohen's kappa, Krippendorff's alpha and the assignment wrapper, against hand-computed, textbook and library
+values (``krippendorff``, GPL-3.0, is a test-only dependency)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aces.versions.assignment import max_weight_assignment
+from aces.versions.match import assign
 from aces.versions.scores import PRF, cohen_kappa, harmonic, krippendorff_alpha_nominal, observed_agreement
 
 
@@ -100,12 +101,11 @@ def test_alpha_limits() -> None:
 
 def test_assignment_known_matrix() -> None:
     # Greedy would take 9 (row 0, col 0) and then 1; the optimum pairs 8 + 7 = 15.
-    total, pairs = max_weight_assignment([[9, 8], [7, 1]])
-    assert total == 15 and pairs == [(0, 1), (1, 0)]
-    assert max_weight_assignment([]) == (0.0, [])
+    assert assign([[9, 8], [7, 1]]) == [(0, 1), (1, 0)]
+    assert assign([]) == []
     # rectangular, and zero-weight pairs are not reported as aligned
-    total, pairs = max_weight_assignment([[0, 0, 3], [0, 0, 0]])
-    assert total == 3 and pairs == [(0, 2)]
+    assert assign([[0, 0, 3], [0, 0, 0]]) == [(0, 2)]
+    assert assign([[0, 0], [0, 5], [4, 0]]) == [(1, 1), (2, 0)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -124,7 +124,33 @@ def test_assignment_equals_brute_force(weights: list[list[int]]) -> None:
         best = max(sum(weights[r][c] for r, c in enumerate(p)) for p in itertools.permutations(range(cols), rows))
     else:
         best = max(sum(weights[r][c] for c, r in enumerate(p)) for p in itertools.permutations(range(rows), cols))
-    total, pairs = max_weight_assignment(weights)
-    assert total == pytest.approx(best)
+    pairs = assign(weights)
     assert len({r for r, _ in pairs}) == len(pairs) == len({c for _, c in pairs})
     assert sum(weights[r][c] for r, c in pairs) == pytest.approx(best)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 4).flatmap(
+        lambda coders: st.lists(
+            st.lists(st.sampled_from(["a", "b", "c", None]), min_size=coders, max_size=coders), min_size=1, max_size=12
+        )
+    )
+)
+def test_alpha_equals_the_krippendorff_package(units: list[list[str | None]]) -> None:
+    """The hand-written alpha is kept only for its licence (module docstring); it must equal the GPL package."""
+    import krippendorff
+    import numpy as np
+
+    ours = krippendorff_alpha_nominal(units)
+    codes = {"a": 0.0, "b": 1.0, "c": 2.0, None: np.nan}
+    reliability = np.array([[codes[v] for v in unit] for unit in units]).T  # coders × units
+    pairable = [u for u in units if sum(v is not None for v in u) >= 2]
+    if ours is None:
+        # undefined for us (nothing pairable, or a single value throughout): the package refuses or gives nan/0/1
+        assert not pairable or len({v for u in pairable for v in u if v is not None}) == 1
+        return
+    theirs = krippendorff.alpha(
+        reliability_data=reliability, level_of_measurement="nominal", value_domain=[0.0, 1.0, 2.0]
+    )
+    assert ours == pytest.approx(theirs, abs=1e-9)

@@ -1,6 +1,7 @@
 """ACES: the Arabic Corpus of Entities, Events and Stance."""
 
 from aces.convert.spacy_docbin import from_spacy, to_spacy
+from aces.evaluate import score
 from aces.hf.dataset import load, load_arrow, load_pandas, read_corpus
 from aces.record import Record, from_json, read_jsonl, to_json
 from aces.schema import CURRENT_VERSION
@@ -16,6 +17,7 @@ __all__ = [
     "load_pandas",
     "read_corpus",
     "read_jsonl",
+    "score",
     "to_json",
     "to_spacy",
     "validate",

@@ -20,6 +20,7 @@ from aces.cli.queue import queue_group
 from aces.cli.release import release_cmd
 from aces.cli.report import report_cmd
 from aces.cli.run import run_cmd
+from aces.cli.score import score_cmd
 from aces.cli.sheet import sheet_group
 from aces.cli.spacy import export_spacy, import_spacy, show_cmd
 from aces.cli.stats import stats_cmd
@@ -34,7 +35,7 @@ def main() -> None:
 
 for command in (
     ingest_cmd, validate_cmd, checks_cmd, stats_cmd, run_cmd, build_cmd, publish_cmd, show_cmd, report_cmd,
-    export_group, import_group, doccano_group, agree_cmd, diff_cmd, adjudicate_cmd, migrate_cmd, release_cmd,
+    export_group, import_group, doccano_group, score_cmd, agree_cmd, diff_cmd, adjudicate_cmd, migrate_cmd, release_cmd,
     sheet_group, queue_group, baselines_cmd,
 ):  # fmt: skip
     main.add_command(command)

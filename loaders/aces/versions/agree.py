@@ -12,12 +12,15 @@ Layers and what counts as a match (see ``aces.versions.match``):
   largest overlap), ``span`` (start, end; type ignored). On ``span`` matches: ``type_confusion[A][B]``,
   type accuracy and Cohen's kappa.
 - clusters: MUC, B³, CEAF-e and CoNLL F1 (their mean) over the mentions matched by ``span``
-  (``aces.versions.coref`` has the definitions).
+  (``aces.evaluate.coreference`` has the definitions).
 - events: ``trigger`` (trigger span and type), ``trigger_span`` (span only); ``arguments`` match inside
   ``trigger``-matched events: same role and matching reference; ``epistemic`` status accuracy and kappa on
   ``trigger``-matched events.
 - stances: matched by holder and target (polarity ignored); ``polarity`` agreement on matched stances:
   observed agreement, Cohen's kappa, Krippendorff's alpha (nominal).
+
+The counts are the scorer's (``aces.evaluate``: one matching and metric code path), with A as gold and B as
+the prediction; what agreement adds is label agreement on the pairs and the overlap and confusion views.
 
 Every label agreement block is ``{"pairs", "observed", "kappa"}`` (``observed`` = accuracy: the share of
 matched pairs with the same label); every P/R/F1 block is ``{"a", "b", "matched", "precision", "recall",
@@ -31,29 +34,13 @@ from collections import Counter
 from collections.abc import Iterable
 
 from aces import record as rec
-from aces.schema import CURRENT_VERSION, labels
-from aces.versions import coref
-from aces.versions.match import (
-    DocAlignment,
-    dangling_refs,
-    events_by_span,
-    mentions_exact,
-    mentions_overlap,
-    pair_documents,
-)
+from aces.evaluate.coreference import CorefCounts, count_coreference
+from aces.evaluate.entities import EntityCounts, count_entities, type_order
+from aces.evaluate.events import EventCounts, count_events
+from aces.versions.match import DocAlignment, dangling_refs, mentions_overlap, pair_documents
 from aces.versions.scores import PRF, cohen_kappa, krippendorff_alpha_nominal, observed_agreement
 
 FORMAT = "aces-agree/1"
-
-
-def _entity_type_order(records: list[rec.Record], seen: Iterable[str]) -> list[str]:
-    """Types in ``labels.json`` order, then any type the data uses that the inventory lacks (never dropped)."""
-    version = records[0].schema_version if records else CURRENT_VERSION
-    try:
-        known = list(labels(version).entity_types)
-    except KeyError:
-        known = list(labels(CURRENT_VERSION).entity_types)
-    return known + sorted(set(seen) - set(known))
 
 
 def _label_agreement(pairs: list[tuple[str, str]]) -> dict:
@@ -65,16 +52,11 @@ def agree(a_records: Iterable[rec.Record], b_records: Iterable[rec.Record]) -> d
     a_records, b_records = list(a_records), list(b_records)
     pairing = pair_documents(a_records, b_records)
 
-    mention_exact = Counter()
-    mention_overlap = Counter()
-    mention_a = Counter()
-    mention_b = Counter()
-    span = PRF(0, 0, 0)
+    entities, coref, events = EntityCounts(), CorefCounts(), EventCounts()
+    mention_overlap: Counter[str] = Counter()
     type_pairs: list[tuple[str, str]] = []
-    muc = b3 = ceafe = coref.Ratios()
     coref_mentions = 0
-    trigger = trigger_span = arguments = stances = PRF(0, 0, 0)
-    epistemic_pairs: list[tuple[str, str]] = []
+    stances = PRF(0, 0, 0)
     polarity_pairs: list[tuple[str, str]] = []
     per_document = []
     warnings = []
@@ -84,29 +66,18 @@ def agree(a_records: Iterable[rec.Record], b_records: Iterable[rec.Record]) -> d
             warnings += [f"{side} {record.id}: {w} (it matches nothing)" for w in dangling_refs(record)]
         al = DocAlignment.of(a, b)
 
-        mention_a.update(m.type for m in a.entities)
-        mention_b.update(m.type for m in b.entities)
-        exact_pairs = mentions_exact(a.entities, b.entities)
-        mention_exact.update(x.type for x, _ in exact_pairs)
+        doc_entities = count_entities(al)
+        entities += doc_entities
         mention_overlap.update(x.type for x, _ in mentions_overlap(a.entities, b.entities))
-        span += PRF(len(al.mention_span), len(a.entities), len(b.entities))
         for am, bm in al.mention_span.items():
             type_pairs.append((al.a_index.mentions[am].type, al.b_index.mentions[bm].type))
 
-        key, response = al.coref_partitions()
-        doc_muc, doc_b3, doc_ceafe = coref.muc(key, response), coref.b_cubed(key, response), coref.ceaf_e(key, response)
-        muc, b3, ceafe = muc + doc_muc, b3 + doc_b3, ceafe + doc_ceafe
+        doc_coref = count_coreference(al, twinless=False)
+        coref += doc_coref
         coref_mentions += len(al.mention_span)
 
-        doc_trigger = PRF(len(al.event), len(a.events), len(b.events))
-        trigger += doc_trigger
-        trigger_span += PRF(len(events_by_span(a.events, b.events)), len(a.events), len(b.events))
-        doc_args = PRF(0, sum(len(e.arguments) for e in a.events), sum(len(e.arguments) for e in b.events))
-        for ae, be in al.event.items():
-            x, y = al.a_index.events[ae], al.b_index.events[be]
-            doc_args += PRF(len(al.arguments(x, y)), 0, 0)
-            epistemic_pairs.append((x.epistemic.status, y.epistemic.status))
-        arguments += doc_args
+        doc_events = count_events(al)
+        events += doc_events
 
         stance_pairs = al.stances()
         doc_stances = PRF(len(stance_pairs), len(a.stances), len(b.stances))
@@ -116,15 +87,16 @@ def agree(a_records: Iterable[rec.Record], b_records: Iterable[rec.Record]) -> d
         per_document.append(
             {
                 "id": a.id,
-                "mentions_f1": PRF(len(exact_pairs), len(a.entities), len(b.entities)).f1,
-                "conll_f1": coref.conll_f1(doc_muc.f1, doc_b3.f1, doc_ceafe.f1),
-                "trigger_f1": doc_trigger.f1,
-                "argument_f1": doc_args.f1,
+                "mentions_f1": doc_entities.total.f1,
+                "conll_f1": doc_coref.conll_f1,
+                "trigger_f1": doc_events.trigger_classification.f1,
+                "argument_f1": doc_events.argument_classification.f1,
                 "stance_f1": doc_stances.f1,
             }
         )
 
-    types = _entity_type_order(a_records + b_records, mention_a.keys() | mention_b.keys())
+    mention_a, mention_b, mention_exact = entities.gold, entities.pred, entities.exact
+    types = type_order(a_records + b_records, mention_a.keys() | mention_b.keys(), every_known=True)
     pair_counts = Counter(type_pairs)
     types += sorted({t for pair in pair_counts for t in pair} - set(types))
     confusion: dict[str, dict[str, int]] = {}
@@ -147,7 +119,7 @@ def agree(a_records: Iterable[rec.Record], b_records: Iterable[rec.Record]) -> d
         "mentions": {
             "exact": PRF(sum(mention_exact.values()), total_a, total_b).as_dict(),
             "overlap": PRF(sum(mention_overlap.values()), total_a, total_b).as_dict(),
-            "span": span.as_dict(),
+            "span": entities.span.as_dict(),
             "per_type": {
                 t: {
                     "exact": PRF(mention_exact[t], mention_a[t], mention_b[t]).as_dict(),
@@ -160,16 +132,16 @@ def agree(a_records: Iterable[rec.Record], b_records: Iterable[rec.Record]) -> d
         },
         "clusters": {
             "mentions": coref_mentions,
-            "muc": muc.as_dict(),
-            "b3": b3.as_dict(),
-            "ceafe": ceafe.as_dict(),
-            "conll_f1": coref.conll_f1(muc.f1, b3.f1, ceafe.f1),
+            "muc": coref.muc.as_dict(),
+            "b3": coref.b_cubed.as_dict(),
+            "ceafe": coref.ceaf_e.as_dict(),
+            "conll_f1": coref.conll_f1,
         },
         "events": {
-            "trigger": trigger.as_dict(),
-            "trigger_span": trigger_span.as_dict(),
-            "arguments": arguments.as_dict(),
-            "epistemic": _label_agreement(epistemic_pairs),
+            "trigger": events.trigger_classification.as_dict(),
+            "trigger_span": events.trigger_identification.as_dict(),
+            "arguments": events.argument_classification.as_dict(),
+            "epistemic": _label_agreement(events.epistemic_pairs),
         },
         "stances": {
             "detection": stances.as_dict(),

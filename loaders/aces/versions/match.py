@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from aces import record as rec
-from aces.versions.assignment import max_weight_assignment
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -57,6 +56,22 @@ def pair_documents(a_records: Iterable[rec.Record], b_records: Iterable[rec.Reco
 
 
 # ---------------------------------------------------------------- generic one-to-one matchings
+
+
+def assign(weights: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
+    """Pairs ``(row, column)`` of a maximum-weight one-to-one assignment, pairs of weight 0 left out (they align
+    nothing). Weights must be non-negative; any rectangular shape.
+
+    SciPy's ``linear_sum_assignment`` (imported here, not at module level: ``aces diff`` and friends start faster).
+    """
+    if not weights or not weights[0]:
+        return []
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    matrix = np.asarray(weights, dtype=float)
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if matrix[r, c] > 0]
 
 
 def match_by_key(
@@ -171,8 +186,7 @@ def best_pairs(a_items: Sequence[T], b_items: Sequence[U], score: Callable[[T, U
             s = score(x, y)
             row.append(0.0 if s is None else 1 + eps * s)
         weights.append(row)
-    _, pairs = max_weight_assignment(weights)
-    return [(a_items[i], b_items[j]) for i, j in pairs]
+    return [(a_items[i], b_items[j]) for i, j in assign(weights)]
 
 
 # ---------------------------------------------------------------- references
@@ -273,12 +287,15 @@ class DocAlignment:
         b_members = self.b_index.entity(b_ref)
         return any(self.mention_span.get(m) in b_members for m in self.a_index.entity(a_ref))
 
-    def arguments(self, a_event: rec.Event, b_event: rec.Event) -> list[tuple[rec.Argument, rec.Argument]]:
-        """Arguments of two matched events that agree: same role, references match (maximum matching)."""
+    def arguments(
+        self, a_event: rec.Event, b_event: rec.Event, role: bool = True
+    ) -> list[tuple[rec.Argument, rec.Argument]]:
+        """Arguments of two matched events whose references match and, if ``role``, whose roles are the same
+        (a maximum matching)."""
         return best_pairs(
             a_event.arguments,
             b_event.arguments,
-            lambda x, y: 0.0 if x.role == y.role and self.refs_match(x.ref, y.ref) else None,
+            lambda x, y: 0.0 if (not role or x.role == y.role) and self.refs_match(x.ref, y.ref) else None,
         )
 
     def holders_match(self, x: rec.Holder, y: rec.Holder) -> bool:
@@ -288,35 +305,43 @@ class DocAlignment:
         """None if the targets differ; else how well they fit (see ``target_fit``)."""
         return target_fit(x, y, self.refs_match, lambda a, b: self.event.get(a) == b)
 
-    def stances(self) -> list[tuple[rec.Stance, rec.Stance]]:
-        """Stances with matching holder and target, one-to-one; polarity plays no part in the matching."""
+    def stances(
+        self, holder: bool = True, target: bool = True, polarity: bool = False
+    ) -> list[tuple[rec.Stance, rec.Stance]]:
+        """Stances paired one-to-one on the parts asked for (a maximum matching): by default holder and target,
+        polarity playing no part (agreement and diff compare polarities of the pairs afterwards)."""
 
         def fit(x: rec.Stance, y: rec.Stance) -> float | None:
-            if not self.holders_match(x.holder, y.holder):
+            if holder and not self.holders_match(x.holder, y.holder):
                 return None
-            return self.target_fit(x.target, y.target)
+            if polarity and x.polarity != y.polarity:
+                return None
+            return self.target_fit(x.target, y.target) if target else 0.0
 
         return best_pairs(self.a.stances, self.b.stances, fit)
 
-    def coref_partitions(self) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
-        """A's and B's clusters restricted to span-matched mentions, both over the same mention keys.
+    def coref_partitions(self, twinless: bool = False) -> tuple[list[frozenset[Hashable]], list[frozenset[Hashable]]]:
+        """A's and B's clusters over mention keys shared across sides; a mention in no cluster is a singleton.
 
-        A matched pair is named by its A mention id. A mention in no cluster counts as a singleton.
+        A span-matched pair is named by its A mention id. ``twinless=False`` keeps only span-matched mentions
+        (agreement on clustering alone); ``twinless=True`` keeps every mention, one only A has under its A id
+        and one only B has under ``("B", id)``, so it can never meet an A key (scoring, CoNLL-2012 style).
         """
         matched = self.mention_span
-        b_to_a = {bm: am for am, bm in matched.items()}
+        b_to_a: dict[str, Hashable] = {bm: am for am, bm in matched.items()}
+        a_keys: dict[str, Hashable] = {m: m for m in matched}
+        if twinless:
+            a_keys = {m.id: m.id for m in self.a.entities}
+            b_to_a = {m.id: b_to_a.get(m.id, ("B", m.id)) for m in self.b.entities}
 
-        def partition(record: rec.Record, index: Index, translate: dict[str, str]) -> list[frozenset[str]]:
-            groups: dict[str, set[str]] = defaultdict(set)
+        def partition(record: rec.Record, index: Index, translate: dict[str, Hashable]) -> list[frozenset[Hashable]]:
+            groups: dict[str, set[Hashable]] = defaultdict(set)
             for m in record.entities:
                 if m.id in translate:
                     groups[index.cluster_of.get(m.id, "\0" + m.id)].add(translate[m.id])
             return [frozenset(g) for g in groups.values()]
 
-        return (
-            partition(self.a, self.a_index, {m: m for m in matched}),
-            partition(self.b, self.b_index, b_to_a),
-        )
+        return partition(self.a, self.a_index, a_keys), partition(self.b, self.b_index, b_to_a)
 
 
 def clusters_by_membership(
@@ -331,8 +356,7 @@ def clusters_by_membership(
     weights = [
         [len(xm & ym) + (eps if xm & ym and xn == yn else 0.0) for yn, ym in b_clusters] for xn, xm in a_clusters
     ]
-    _, pairs = max_weight_assignment(weights)
-    return pairs
+    return assign(weights)
 
 
 def holders_agree(x: rec.Holder, y: rec.Holder, same_ref: Callable[[str, str], bool]) -> bool:

@@ -1,14 +1,20 @@
-"""Coreference agreement: MUC, B³ and CEAF-e, as in the CoNLL-2012 reference scorer.
+"""Coreference scores: MUC, B³, CEAF-e and the CoNLL-2012 F1, as in the CoNLL-2012 reference scorer.
 
-Each metric compares a *key* partition K (side A) with a *response* partition R (side B) of mentions and
-returns raw numerators and denominators, so that scores over a corpus are micro-averaged by summing them
-over documents (as the reference scorer does) before dividing. In ``aces agree`` both partitions are over
-the same mentions: those matched exactly by span between A and B, each A cluster and each B cluster
-restricted to them.
+Each metric compares a *key* partition K (gold, or side A) with a *response* partition R (prediction, or
+side B) of mentions and returns raw numerators and denominators, so that scores over a corpus are
+micro-averaged by summing them over documents (as the reference scorer does) before dividing. Mentions are
+identified by span across sides (``DocAlignment.coref_partitions``): ``aces score`` keeps every mention of
+both sides (a mention the other side lacks is "twinless" and costs recall or precision, as in Pradhan et al.
+2014); ``aces agree`` keeps only the mentions both sides have, so it measures clustering apart from detection.
 
 Singletons: MUC counts links, so a singleton cluster contributes nothing to either side (it cannot be
 scored: a corpus of singletons has undefined MUC). B³ scores every mention, singletons included, and CEAF-e
 aligns every entity, singletons included — as the reference scorer does when singletons are annotated.
+
+Why not call ``scorch`` (MIT, the CoNLL-2012 alternative scorer) directly: it returns ratios per partition,
+not the numerators and denominators a corpus-level micro-average sums, and it turns an undefined score
+into 0.0 where ACES reports ``None``. ``tests/test_score_coreference.py`` proves these functions equal to
+``scorch.scores.muc``/``b_cubed``/``ceaf_e`` on random and perturbed clusterings, wherever both are defined.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from aces.versions.assignment import max_weight_assignment
+from aces.versions.match import DocAlignment, assign
 from aces.versions.scores import harmonic
 
 Partition = Sequence[frozenset[Hashable]]
@@ -95,11 +101,11 @@ def b_cubed(key: Partition, response: Partition) -> Ratios:
 def ceaf_e(key: Partition, response: Partition) -> Ratios:
     """Luo (2005) entity-based CEAF with ``φ4(K, R) = 2·|K ∩ R| / (|K| + |R|)``.
 
-    ``Φ*`` is the largest total φ4 of a one-to-one alignment of key and response entities (Hungarian
-    algorithm); ``recall = Φ* / |key entities|``, ``precision = Φ* / |response entities|``.
+    ``Φ*`` is the largest total φ4 of a one-to-one alignment of key and response entities (SciPy's
+    ``linear_sum_assignment``); ``recall = Φ* / |key entities|``, ``precision = Φ* / |response entities|``.
     """
     weights = [[2 * len(k & r) / (len(k) + len(r)) for r in response] for k in key]
-    best, _ = max_weight_assignment(weights)
+    best = sum(weights[i][j] for i, j in assign(weights))
     return Ratios(best, len(key), best, len(response))
 
 
@@ -109,3 +115,29 @@ def conll_f1(muc_f1: float | None, b3_f1: float | None, ceafe_f1: float | None) 
     if any(s is None for s in scores):
         return None
     return sum(scores) / 3  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class CorefCounts:
+    """The three metrics' ratios of one document or, summed, of a corpus."""
+
+    muc: Ratios = Ratios()
+    b_cubed: Ratios = Ratios()
+    ceaf_e: Ratios = Ratios()
+
+    def __add__(self, other: CorefCounts) -> CorefCounts:
+        return CorefCounts(self.muc + other.muc, self.b_cubed + other.b_cubed, self.ceaf_e + other.ceaf_e)
+
+    @property
+    def conll_f1(self) -> float | None:
+        return conll_f1(self.muc.f1, self.b_cubed.f1, self.ceaf_e.f1)
+
+    def as_dict(self) -> dict:
+        return {"muc": self.muc.as_dict(), "b_cubed": self.b_cubed.as_dict(), "ceaf_e": self.ceaf_e.as_dict(),
+                "conll_f1": self.conll_f1}  # fmt: skip
+
+
+def count_coreference(al: DocAlignment, twinless: bool) -> CorefCounts:
+    """MUC, B³ and CEAF-e of one document pair; ``twinless``: keep mentions only one side has (module docstring)."""
+    key, response = al.coref_partitions(twinless)
+    return CorefCounts(muc(key, response), b_cubed(key, response), ceaf_e(key, response))
