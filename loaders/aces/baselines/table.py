@@ -18,7 +18,10 @@ def markdown(results: dict[str, Any], split: str = "test") -> str:
         if entry is None:
             continue
         for metric, block in entry["scores"][split].items():
-            cells = [_pct(block.get(k)) for k in ("precision", "recall", "f1")]
+            # A block of counts has P/R/F1; a single figure (the CoNLL F1, a mean of three F1s) is an F1 alone.
+            cells = [_pct(block.get(k)) for k in ("precision", "recall", "f1")] if isinstance(block, dict) else [
+                "–", "–", _pct(block)
+            ]  # fmt: skip
             lines.append(f"| {baseline.name} | {metric} | {' | '.join(cells)} |")
     notes = [
         f"- **{b.name}**: {results['baselines'][b.name]['description']}."

@@ -60,15 +60,17 @@ def baselines_cmd(corpus: Path | None, only: tuple[str, ...], predictions: Path 
         return
     merged = {**fresh, "baselines": {**kept.get("baselines", {}), **fresh["baselines"]}}
     merged["baselines"] = {b.name: merged["baselines"][b.name] for b in BASELINES if b.name in merged["baselines"]}
-    replace_bytes(path, dumps(merged).encode("utf-8"))
-    click.echo(f"wrote {path}")
     docs = repo_root() / EVALUATION
+    table = None
     if docs.is_file() and root.resolve() == (repo_root() / "corpus").resolve():
         from aces.corpus.datasheet import DatasheetError, fill
 
         try:
-            text = fill(docs.read_text(encoding="utf-8"), {"baselines": markdown(merged)})
+            table = fill(docs.read_text(encoding="utf-8"), {"baselines": markdown(merged)})
         except DatasheetError as err:
             raise click.ClickException(f"{docs}: {err}") from err
-        replace_bytes(docs, text.encode("utf-8"))
+    replace_bytes(path, dumps(merged).encode("utf-8"))
+    click.echo(f"wrote {path}")
+    if table is not None:
+        replace_bytes(docs, table.encode("utf-8"))
         click.echo(f"updated the baselines table of {docs}")
