@@ -261,13 +261,12 @@ class Generator:
                 "source": f"benchmarks/synth.py seed {self.seed}",
                 "raw_path": f"raw/{doc_id}.txt",
                 "raw_sha256": hashlib.sha256(raw.encode("utf-8")).hexdigest(),
-                "offset_map": [
-                    [0, cut, 0, cut],
-                    [cut, 1, removed_at, len(DEBRIS)],
+                "offset_map": [  # the title's line end stays; the debris line, with its own line end, is removed
+                    [0, cut + 1, 0, cut + 1],
                     [cut + 1, len(text) - cut - 1, cut + len(DEBRIS), len(text) - cut - 1],
                 ],
                 "removed": [
-                    {"raw_start": removed_at + 1, "raw_end": removed_at + len(DEBRIS) - 1, "reason": "related-link"}
+                    {"raw_start": removed_at + 1, "raw_end": removed_at + len(DEBRIS), "reason": "related-link"}
                 ],
             },
             "segments": segments,
@@ -298,7 +297,7 @@ def _sentences(doc_id: str, text: str, segments: list[dict]) -> list[dict]:
 def raw_text(record: dict) -> str:
     """The raw file ``record`` was 'ingested' from (its offset map says where the debris line was)."""
     text = record["text"]
-    cut = record["provenance"]["offset_map"][0][1]
+    cut = record["provenance"]["offset_map"][0][1] - 1  # (the first run ends with the title's line end)
     return text[:cut] + DEBRIS + text[cut + 1 :]
 
 

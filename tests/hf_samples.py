@@ -40,12 +40,19 @@ def sample_records() -> list[Record]:
 
 
 def write_corpus(
-    root: Path, records: list[Record], version: str | None = "0.3.0", datasheet: str | None = None
+    root: Path,
+    records: list[Record],
+    version: str | None = "0.3.0",
+    datasheet: str | None = None,
+    citation: bool = True,
 ) -> Path:
-    """A corpus directory ``root/corpus`` (gold JSONL + VERSION), with ``root/DATASHEET.md`` if given."""
+    """A corpus directory ``root/corpus`` (gold JSONL + VERSION, and the repository's CITATION.cff unless
+    ``citation=False``), with ``root/DATASHEET.md`` if given."""
     corpus = Path(root) / "corpus"
     (corpus / "gold").mkdir(parents=True, exist_ok=True)
     write_jsonl(records, corpus / "gold" / "sample.jsonl")
+    if citation:
+        shutil.copyfile(repo_root() / "corpus" / "CITATION.cff", corpus / "CITATION.cff")
     if version:
         (corpus / "VERSION").write_text(version + "\n", encoding="utf-8")
     if datasheet is not None:

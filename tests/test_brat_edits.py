@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import msgspec
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -266,3 +267,46 @@ def test_random_side_file_values_never_crash(exported: Path, tmp_path_factory, k
     side_path.write_text(json.dumps(side, ensure_ascii=False), encoding="utf-8")
     result = from_brat(work)
     assert all(p.file and p.message for p in result.problems)
+
+
+def test_cli_export_refuses_to_overwrite_files_edited_in_brat(tmp_path: Path) -> None:
+    """Issue 19.12a: a second export over a collection annotated in BRAT since would have erased that work."""
+    corpus = tmp_path / "corpus"
+    (corpus / "gold").mkdir(parents=True)
+    rec.write_jsonl([clitic_record()], corpus / "gold" / "t.jsonl")
+    out = tmp_path / "b"
+    export = ["export", "brat", "--out", str(out), "--corpus", str(corpus)]
+    runner = CliRunner()
+    assert runner.invoke(main, export).exit_code == 0
+    assert runner.invoke(main, export).exit_code == 0, "an unchanged collection is exported over without --force"
+    exported = _ann(out).read_bytes()
+    _edit(out, drop=("T1\t",))
+    txt = out / f"{DOC}.txt"
+    txt.write_bytes(txt.read_bytes() + b" ")
+    edited = _ann(out).read_bytes()
+    side = out / f"{DOC}.aces.json"
+    side.unlink()
+
+    done = runner.invoke(main, export)
+    assert done.exit_code == 2 and done.stdout == "", done.output
+    assert len(done.stderr.splitlines()) == 1 and "--force" in done.stderr and "Traceback" not in done.stderr
+    assert "2 files would be overwritten" in done.stderr and str(txt) in done.stderr and str(_ann(out)) in done.stderr
+    assert _ann(out).read_bytes() == edited and not side.exists(), "nothing is written when the export refuses"
+
+    done = runner.invoke(main, [*export, "--force"])
+    assert done.exit_code == 0, done.output
+    assert _ann(out).read_bytes() == exported and side.exists()
+    assert not list(out.glob(".*")), "no temporary file is left behind"
+
+
+def test_export_refusal_lists_a_bounded_number_of_files(tmp_path: Path) -> None:
+    from aces.convert.brat import MAX_LISTED, WouldOverwrite
+
+    records = [msgspec.structs.replace(clitic_record(), id=f"doc-{i:03d}") for i in range(MAX_LISTED + 5)]
+    to_brat(records, tmp_path)
+    for path in tmp_path.glob("*.ann"):
+        path.write_text("", encoding="utf-8")
+    with pytest.raises(WouldOverwrite) as caught:
+        to_brat(records, tmp_path)
+    assert len(caught.value.files) == MAX_LISTED + 5 and str(caught.value).count(".ann") == MAX_LISTED
+    assert "and 5 more" in str(caught.value) and "\n" not in str(caught.value)

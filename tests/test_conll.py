@@ -170,7 +170,16 @@ def test_cli_export(tmp_path: Path) -> None:
     out = tmp_path / "out" / "ner.conll"
     done = CliRunner().invoke(main, ["export", "conll", "--out", str(out), "--corpus", str(corpus)])
     assert done.exit_code == 0, done.output
-    assert "1 documents, 12 of 15 mentions tagged"  # m4, m8, m10 are nested in done.output
+    assert "1 documents, 12 of 15 mentions tagged" in done.output  # m4, m8, m10 are nested
     assert doc_spans(read_conll(out)) == {"t-spacy-001": flat_spans(clitic_record())}
-    done = CliRunner().invoke(main, ["export", "conll", "--out", str(out), "--corpus", str(corpus), "--split", "test"])
-    assert done.exit_code == 0 and "0 documents" in done.output
+
+
+def test_an_empty_split_is_an_error_not_an_empty_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "gold").mkdir(parents=True)
+    rec.write_jsonl([clitic_record()], corpus / "gold" / "one.jsonl")  # a train document only
+    out = tmp_path / "test.conll"
+    result = CliRunner().invoke(
+        main, ["export", "conll", "--split", "test", "--corpus", str(corpus), "--out", str(out)]
+    )
+    assert result.exit_code == 1 and "the test split has no documents" in result.output and not out.exists()

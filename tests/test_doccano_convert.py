@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import msgspec
 import pytest
@@ -252,3 +253,19 @@ def test_import_cli_refuses_a_mention_drawn_across_a_sentence_boundary(tmp_path)
     result = CliRunner().invoke(main, [*args, "--apply"])
     assert result.exit_code == 1 and "span-crosses-sentence" in result.output, result.output
     assert gold.read_bytes() == before
+
+
+def test_export_takes_out_like_the_other_exports_and_creates_its_folder(tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    write_sample_corpus(corpus)
+    for flag in ("--out", "-o"):
+        out = tmp_path / flag.strip("-") / "new" / "import.jsonl"  # a folder that does not exist yet
+        result = CliRunner().invoke(main, ["export", "doccano", "--corpus", str(corpus), flag, str(out)])
+        assert result.exit_code == 0, result.output
+        assert [row["text"] for row in map(json.loads, out.read_text(encoding="utf-8").splitlines())] == [TEXT]
+
+
+@pytest.mark.parametrize("command", [["doccano", "push"], ["doccano", "pull"]])
+def test_url_help_says_what_the_url_is(command: list[str]) -> None:
+    out = " ".join(CliRunner().invoke(main, [*command, "--help"]).output.split())
+    assert "Base URL of the doccano web server" in out and "ACES_DOCCANO_URL" in out and "127.0.0.1:8000" in out

@@ -83,12 +83,16 @@ def test_event_rows_resolve_arguments_and_keep_document_offsets(sample, tmp_path
     die = by_id["t-hf-001:e1"]
     assert names[die["event_type"]] == "Life.Die"
     assert record.text[die["trigger"]["start"] : die["trigger"]["end"]] == die["trigger"]["text"] == "قتلت"
-    args = {a["role"]: a for a in die["arguments"]}
+    argument = events.features["arguments"].feature
+    roles, types = argument["role"], argument["entity_type"]  # ClassLabels over labels.json's closed inventories
+    assert roles.names == labels().role_names and types.names == list(labels().entity_types)
+    assert events.features["epistemic_source"]["entity_type"] == types
+    args = {roles.int2str(a["role"]): a for a in die["arguments"]}
     assert args["Agent"] == {
-        "role": "Agent",
+        "role": roles.str2int("Agent"),
         "kind": "cluster",
         "ref": "t-hf-001:c3",
-        "entity_type": "ORG",
+        "entity_type": types.str2int("ORG"),
         "start": None,
         "end": None,
         "text": "Taliban intelligence",
@@ -96,7 +100,7 @@ def test_event_rows_resolve_arguments_and_keep_document_offsets(sample, tmp_path
     assert (args["Victim"]["kind"], args["Victim"]["text"]) == ("mention", "3 أعضاء")
     assert events.features["epistemic_status"].names[die["epistemic_status"]] == "claimed"
     assert die["epistemic_source"]["text"] == "مخابرات طالبان"
-    content = {a["role"]: a for a in by_id["t-hf-001:e2"]["arguments"]}["Content"]
+    content = {roles.int2str(a["role"]): a for a in by_id["t-hf-001:e2"]["arguments"]}["Content"]
     assert (content["kind"], content["ref"], content["text"]) == ("event", "t-hf-001:e1", "قتلت")
     start = die["context_start"]
     assert record.text[start : start + len(die["context"])] == die["context"]
@@ -109,6 +113,7 @@ def test_stance_rows_have_holder_target_polarity_evidence_and_context(sample, tm
     by_id = {row["stance_id"]: row for row in stance}
     st2 = by_id["t-hf-003:st2"]
     assert (st2["holder"]["kind"], st2["holder"]["text"]) == ("mention", "واشنطن")
+    assert stance.features["holder"]["entity_type"].int2str(st2["holder"]["entity_type"]) == "GPE"
     assert (st2["target"]["kind"], st2["target"]["text"]) == ("proposition", "جهود الحكومة")
     assert names[st2["polarity"]] == "FAVOR"
     assert [e["text"] for e in st2["evidence"]] == ["خطوة مهمة", "رحبت"]
@@ -210,7 +215,8 @@ def test_cli_build_prints_rows_per_config_and_split(tmp_path):
     assert header.split() == ["config", "train", "validation", "test"]
     assert next(line for line in lines if line.startswith("ner ")).split() == ["ner", "3", "3", "3"]
     bad = CliRunner().invoke(main, ["build", "--corpus", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")])
-    assert bad.exit_code == 1 and "no gold records" in bad.output and "Traceback" not in bad.output
+    assert bad.exit_code == 2 and "nowhere: the corpus folder does not exist" in bad.output
+    assert "Traceback" not in bad.output
 
 
 def test_the_repository_corpus_loads_offline_with_plain_datasets(tmp_path):
@@ -265,3 +271,18 @@ def test_schema_1_1_0_event_polarity_is_a_classlabel_and_unset_means_the_default
     documents = _load(summary.out_dir, "documents", tmp_path)["train"]
     assert [e["polarity"] for e in documents[0]["events"]] == ["negative", None, None]
     assert "event_polarity" not in hf.features("events", "1.0.0")
+
+
+def test_no_progress_bar_when_stderr_is_a_file(tmp_path):
+    corpus = write_corpus(tmp_path, sample_records())
+    log = tmp_path / "stderr.txt"
+    with open(log, "w", encoding="utf-8") as stderr:  # a real file, not a terminal
+        run = subprocess.run(
+            [sys.executable, "-m", "aces.cli", "build", "--corpus", str(corpus), "--out", str(tmp_path / "out")],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            check=False,
+        )
+    assert run.returncode == 0, log.read_text(encoding="utf-8")
+    assert "build:" not in log.read_text(encoding="utf-8") and "it/s" not in log.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datasets
 import pytest
 from datasets.info import DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs, known_task_ids
@@ -9,6 +10,8 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from aces.hf import rows as hf
 from aces.hf.build import build, data_file
+from aces.hf.card import class_labels
+from aces.paths import repo_root
 from aces.schema import CURRENT_VERSION, labels
 from hf_samples import sample_records, write_corpus
 
@@ -88,3 +91,59 @@ def test_the_first_screen_says_who_annotated_and_that_licences_differ(built):
     first_screen = card.text.split("## Configs", 1)[0]
     assert "The annotators are language-model instances, not people" in first_screen
     assert "no native speaker has reviewed" in first_screen and "Licences differ by document" in first_screen
+
+
+def test_the_first_screen_gives_the_licence_situation_and_the_code_licence(built):
+    _, card = built
+    first_screen = card.text.split("## Configs", 1)[0]
+    assert "3 documents under terms that are unknown (not cleared for redistribution)" in first_screen
+    assert "Apache-2.0 (its `LICENSE` file)" in first_screen  # the repository has one: code, not texts
+
+
+def test_the_citation_entry_has_author_title_year_version_and_url(built):
+    _, card = built
+    entry = card.text.split("```bibtex\n", 1)[1].split("```", 1)[0]
+    assert entry.startswith("@misc{aces_2026_0_3_0,")
+    for field in ("author = {{The ACES maintainers}}", "title = {{ACES: Arabic Corpus", "year = {2026}"):
+        assert field in entry
+    assert "version = {0.3.0}" in entry and "url = {https://huggingface.co/datasets/" in entry
+
+
+def test_every_class_label_has_a_definition_per_name_from_labels_json(built):
+    _, card = built
+    section = card.text.split("## Labels", 1)[1].split("\n## ", 1)[0]
+    for config in hf.CONFIGS:
+        for column, label in class_labels(hf.features(config, CURRENT_VERSION)):
+            table = section.split(f"`{config}.{column}`", 1)[1].split("\n\n", 2)[1]
+            rows = [line.split(" | ") for line in table.splitlines()[2:]]
+            assert [row[1].strip("`") for row in rows] == label.names, column
+            assert all(row[2].strip(" |") for row in rows), f"{column}: a name without definition"
+    assert labels().stance_polarities["NEUTRAL"] in section
+
+
+def test_the_card_of_the_repository_datasheet_has_no_repository_maintenance(tmp_path):
+    datasheet = (repo_root() / "DATASHEET.md").read_text(encoding="utf-8")
+    summary = build(write_corpus(tmp_path, sample_records(), datasheet=datasheet), tmp_path / "out")
+    text = (summary.out_dir / "README.md").read_text(encoding="utf-8")
+    for repo_only in (".venv/bin", "--update-datasheet", "tests/test_datasheet.py", "repo-only"):
+        assert repo_only not in text
+    assert "Every corpus figure in this datasheet is computed from the corpus itself" in text
+    assert "The repository's `LICENSE` is" in text  # the datasheet's licence section is kept
+
+
+def test_split_sizes_are_those_datasets_computes(built, tmp_path):
+    summary, card = built
+    infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    for config in hf.CONFIGS:
+        loaded = datasets.load_dataset(str(summary.out_dir), config, cache_dir=str(tmp_path / config))
+        computed = {s: part.info.splits[s].num_bytes for s, part in loaded.items()}
+        assert {s: i.num_bytes for s, i in infos[config].splits.items()} == computed, config
+        assert infos[config].dataset_size == sum(computed.values())
+
+
+def test_the_card_names_the_release_tag_of_its_version(built):
+    from aces.versions.release import TAG_PREFIX
+
+    _, card = built
+    first_screen = card.text.split("## Configs", 1)[0]
+    assert f"`{TAG_PREFIX}0.3.0` in the ACES repository" in first_screen and "Hub revision `v0.3.0`" in first_screen

@@ -108,6 +108,64 @@ def test_nfc_is_applied_and_mapped() -> None:
     assert changed and changed[0][1] == 1 and changed[0][3] == 2
 
 
+LINE_ENDS = {"LF": "\n", "CRLF": "\r\n", "CR": "\r", "NEL": "\x85", "LS": "\u2028", "PS": "\u2029", "FF": "\x0c"}
+
+
+def _article(ends: list[str]) -> str:
+    """A raw article with Arabic clitics, emoji, a decomposed hamza, debris and stray whitespace; line k ends in
+    ``ends[k % len(ends)]``."""
+    lines = [
+        "هجوم جديد في كابول 😀",
+        "  قال المتحدث باسم طالبان لأفغانستان وبكابول إن الحركة ستفاوض 👍🏽 للولايات المتحدة.  ",
+        "   ",
+        "- رابط ذو صلة",
+        "ضربات للتنظيم",
+        "وأعلنت الشرطة الا\u0654فغانية اعتقال 3 عناصر 🇦🇫 بولاية بلخ.",
+    ]
+    return "".join(line + ends[k % len(ends)] for k, line in enumerate(lines))
+
+
+@pytest.mark.parametrize(
+    "ends", [[e] for e in LINE_ENDS.values()] + [list(LINE_ENDS.values())], ids=[*LINE_ENDS, "mixed"]
+)
+def test_every_line_end_ingests_into_a_record_that_validates_and_maps_back(tmp_path: Path, ends: list[str]) -> None:
+    import aces
+    from aces.corpus.intake import queue_path, write_queued
+
+    raw_text = _article(ends)
+    source = tmp_path / "article.txt"
+    source.write_bytes(raw_text.encode("utf-8"))
+    corpus = tmp_path / "corpus"
+    record, written = ingest_text(source, "t-1", "test", corpus)
+    write_queued(corpus, record, queue_path(corpus, "t-1", False), written)  # refuses a record that does not validate
+    report = aces.validate(corpus)
+    assert (report.records, [f.human() for f in report.findings]) == (1, [])
+
+    assert (corpus / "raw" / "article.txt").read_bytes() == raw_text.encode("utf-8")  # byte for byte
+    text, prov = record.text, record.provenance
+    assert len(text.splitlines()) == 4 and "\r" not in text and text.count("\n") == 3  # "\n" is the only line end
+    assert "الأفغانية" in text and "لأفغانستان" in text and "👍🏽" in text and "🇦🇫" in text
+    seen = [0] * len(raw_text)  # every raw character mapped or removed, once
+    for c0, clen, r0, rlen in prov.offset_map:
+        assert clen == rlen or text[c0 : c0 + clen] in ("\n", "أ")  # a line end, the NFC-composed hamza
+        for i in range(r0, r0 + rlen):
+            seen[i] += 1
+    for rem in prov.removed:
+        for i in range(rem.raw_start, rem.raw_end):
+            seen[i] += 1
+    assert set(seen) == {1}
+    for i, ch in enumerate(text):
+        at = clean_to_raw(prov.offset_map, i)
+        if ch == "\n":  # the clean line end sits at (or, for a CRLF, is the LF of) the raw line end
+            assert raw_text[at] in "".join(LINE_ENDS.values())
+        elif "\u0654" not in raw_text[at : at + 2]:
+            assert raw_text[at] == ch
+    for needle in ("أفغانستان", "كابول", "👍🏽", "بلخ"):
+        start = text.index(needle)
+        r0, r1 = clean_to_raw(prov.offset_map, start), clean_to_raw(prov.offset_map, start + len(needle) - 1) + 1
+        assert raw_text[r0:r1] == needle
+
+
 def test_bad_input_gives_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe not utf-8")

@@ -6,15 +6,19 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 
 import datasets
 import msgspec
+import pandas as pd
+import pyarrow as pa
 import pytest
 
 import aces
 import aces.hf.build
 from aces.hf import rows as hf
 from aces.hf.build import MARKER, build, is_current
+from aces.paths import repo_root
 from aces.record import read_jsonl
 from aces.schema import CURRENT_VERSION, labels
 from hf_samples import renamed, sample_records, write_corpus
@@ -78,6 +82,37 @@ def test_arrow_and_pandas_views_for_analysis(built):
     assert set(raw["polarity"]) <= {0, 1, 2}
 
 
+def test_arrow_and_pandas_keep_label_names_and_the_whole_inventory(built):
+    _, summary = built
+    table = aces.load_arrow("events", "train", data_dir=summary.out_dir)
+    event_type = table.schema.field("event_type").type
+    assert pa.types.is_dictionary(event_type) and table.column("event_type").chunk(0).dictionary.to_pylist() == list(
+        labels().event_types
+    )
+    args = table.column("arguments").combine_chunks().flatten()
+    assert set(args.field("role").to_pylist()) <= set(labels().role_names) and "Agent" in args.field("role").to_pylist()
+    assert set(args.field("entity_type").to_pylist()) <= {*labels().entity_types, None}
+    frame = aces.load_pandas("events", data_dir=summary.out_dir)
+    assert isinstance(frame["event_type"].dtype, pd.CategoricalDtype)
+    assert list(frame["event_type"].cat.categories) == list(labels().event_types)  # unused labels too
+    assert list(frame["split"].cat.categories) == ["train", "validation", "test"]
+    tags = aces.load_pandas("ner", "train", data_dir=summary.out_dir)["ner_tags"]
+    assert {tag for row in tags for tag in row} <= set(labels().bio_labels)
+
+
+def test_arrow_columns_are_the_hugging_face_columns(built, tmp_path):
+    _, summary = built
+    for config in hf.CONFIGS:
+        loaded = aces.load(config, "train", data_dir=summary.out_dir, cache_dir=tmp_path / "cache")
+        assert aces.load_arrow(config, "train", data_dir=summary.out_dir).column_names == loaded.column_names
+        assert aces.load_arrow(config, "train", data_dir=summary.out_dir, labels=False).to_pylist() == loaded.to_list()
+
+
+def test_version_is_the_distributions(built):
+    project = tomllib.loads((repo_root() / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert aces.__version__ == project["version"]
+
+
 def test_read_corpus_and_records_give_typed_records(built):
     corpus, summary = built
     expected = list(read_jsonl(corpus / "gold" / "sample.jsonl"))
@@ -90,7 +125,7 @@ def test_read_corpus_and_records_give_typed_records(built):
 def test_the_default_folder_is_built_when_missing_and_rebuilt_only_when_inputs_change(tmp_path, monkeypatch):
     corpus = write_corpus(tmp_path, sample_records()[:1])
     folder = tmp_path / "build" / "hf"
-    monkeypatch.setattr(aces.hf.build, "default_out_dir", lambda: folder)
+    monkeypatch.setattr(aces.hf.build, "default_out_dir", lambda corpus=None: folder)
     first = aces.load("documents", "train", corpus=corpus, cache_dir=tmp_path / "c1")
     assert first.num_rows == 1 and (folder / MARKER).is_file()
     stamp = (folder / MARKER).stat().st_mtime_ns

@@ -134,4 +134,22 @@ def test_no_validate_and_empty_corpus(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     done = CliRunner().invoke(main, ["report", "--out", str(out), "--corpus", str(empty)])
-    assert done.exit_code == 1 and "no gold/*.jsonl" in done.output and "Traceback" not in done.output
+    assert done.exit_code == 2 and "no gold/*.jsonl" in done.output and "Traceback" not in done.output
+
+
+def test_each_event_type_has_its_own_colour_in_the_legend_and_on_its_triggers() -> None:
+    from aces.report.document import EVENT, colours_for, document_page
+
+    record = clitic_record()
+    assert len({e.type for e in record.events}) >= 2
+    page = document_page(record)
+    legend = re.search(r'<fieldset data-layer="event">(.*?)</fieldset>', page, re.S).group(1)
+    swatches = dict(
+        re.findall(r'data-label="([^"]+)" checked><span class="swatch" style="background:(#[0-9a-f]+)"', legend)
+    )
+    assert set(swatches) == {e.type for e in record.events}
+    assert len(set(swatches.values())) == len(swatches)  # no two event types share a colour
+    every = colours_for([record])[EVENT]
+    assert len(set(every.values())) == len(every)  # nor do any two of the whole inventory
+    for event in record.events:
+        assert f'class="a k-trigger" style="--c:{swatches[event.type]}"' in page

@@ -86,7 +86,7 @@ def test_export_of_a_broken_record_names_file_and_line(tmp_path: Path) -> None:
 
 def test_export_of_an_empty_corpus_says_so(tmp_path: Path) -> None:
     result = run("export", "spacy", "--out", str(tmp_path / "spacy"), "--corpus", str(tmp_path))
-    assert result.exit_code == 1 and "no gold/*.jsonl" in result.output
+    assert result.exit_code == 2 and "no gold/*.jsonl" in result.output
 
 
 def test_export_of_a_span_whose_text_disagrees_names_the_mention(tmp_path: Path) -> None:

@@ -100,3 +100,32 @@ def test_sheet_apply_names_files_only_after_valid_ids(tmp_path: Path) -> None:
     sheet.write_text(json.dumps({"doc": "../../etc/x"}), encoding="utf-8")
     done = CliRunner().invoke(main, ["sheet", "apply", str(sheet), "--out", str(tmp_path / "out")])
     assert done.exit_code == 1 and "document id" in done.output and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("where", ["in-a-corpus", "given-directly"])
+def test_validate_names_a_broken_symbolic_link_as_one(tmp_path: Path, where: str) -> None:
+    """Issue 19.12d: a dangling ``.jsonl`` link was reported as "cannot be read (permission denied)"."""
+    corpus = seed_corpus(tmp_path)
+    link = corpus / "gold" / "y.jsonl"
+    os.symlink(tmp_path / "gone.jsonl", link)
+    done = aces("validate", str(corpus if where == "in-a-corpus" else link))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{link} is a broken symbolic link (to {tmp_path / 'gone.jsonl'}, which does not exist)" in done.stderr
+    assert "permission denied" not in done.stderr and "does not exist." not in done.stderr
+
+
+def test_validate_names_a_symbolic_link_loop_and_a_missing_file(tmp_path: Path) -> None:
+    os.symlink(tmp_path / "b.jsonl", tmp_path / "a.jsonl")
+    os.symlink(tmp_path / "a.jsonl", tmp_path / "b.jsonl")
+    done = aces("validate", str(tmp_path))
+    assert done.returncode == 2 and f"{tmp_path / 'a.jsonl'} is a symbolic link loop" in done.stderr
+    done = aces("validate", str(tmp_path / "nope.jsonl"))
+    assert done.returncode == 2 and f"{tmp_path / 'nope.jsonl'} does not exist" in done.stderr
+
+
+def test_a_raw_file_that_is_a_broken_link_is_reported_as_one(tmp_path: Path) -> None:
+    corpus = seed_corpus(tmp_path, raw_path="raw/dangling.txt")
+    os.symlink("missing.txt", corpus / "raw" / "dangling.txt")  # stays inside raw/, leads nowhere
+    report = validate(corpus)
+    (finding,) = [f for f in report.findings if f.code == "raw-file-missing"]
+    assert "is a broken symbolic link (to missing.txt, which does not exist)" in finding.message

@@ -91,6 +91,10 @@ def test_nested_mentions_pass_and_crossing_ones_fail(tmp_path: Path) -> None:
     [
         "قتل 6 وأصيب 12 آخرون بنسبة 99% في 2023 و1990-2000 بتاريخ 2023-01-15 وكلف 1,500,000 دولار و3.5% و10.30",
         "نقل 👨\u200d👩\u200d👧 و 👁️\u200d🗨️ عبر Transparency Organization Commissioner",
+        # the same in Arabic-Indic and fullwidth digits, and times, ratios and slugs
+        "قتل ٦ وأصيب ١٢ بنسبة ٩٩٪ في ٢٠٢٣ و١٩٩٠-٢٠٠٠ بتاريخ ٢٠٢٣-٠١-١٥ وكلف ١٬٥٠٠٬٠٠٠ دولار و٣٫٥٪ و١٠.٣٠",
+        "في عام ２０２３ بنسبة ９９% الساعة ١٠:٣٠ و10:30:45 بنتيجة 3:1 عبر std::vector و al-jazeera-net-news",
+        "نقل ۱۲ عنصرا في ۲۰۲۳ بتاريخ ۲۰۲۳/۱۰/۰۵",
     ],
 )
 def test_ordinary_text_is_not_personal_data_or_invisible(tmp_path: Path, text: str) -> None:
@@ -106,6 +110,18 @@ def test_ordinary_text_is_not_personal_data_or_invisible(tmp_path: Path, text: s
         ("العنوان 10.0.0.1.", "pii-ip-address"),
         ("راسلونا: a.b-c@mail.example.com", "pii-email"),
         ("ختم aGVsbG8gd29ybGQ= النهاية", "pii-base64-token"),
+        # look-alikes: digits of other scripts and widths, IPv6, URL-safe base64 (issue 19, item 8)
+        ("العنوان ٣.٢١.٢٤٧.٧٨ اليوم", "pii-ip-address"),
+        ("العنوان ۱۹۲.۰.۲.۱۷ اليوم", "pii-ip-address"),
+        ("العنوان １９２.１６８.０.１ اليوم", "pii-ip-address"),
+        ("العنوان 2001:db8::8a2e:370:7334 اليوم", "pii-ip-address"),
+        ("العنوان fe80::1 اليوم", "pii-ip-address"),
+        ("العنوان ::ffff:192.0.2.17 اليوم", "pii-ip-address"),
+        ("راسلونا: info＠example.com", "pii-email"),
+        ("راسلونا: ｉｎｆｏ＠ｅｘａｍｐｌｅ．ｃｏｍ", "pii-email"),
+        ("اتصل على ＋９７１ ５０ １２３ ４５６７ اليوم", "pii-phone"),
+        ("ختم aXA6IDE5OC41MS4xMDAuMjMgfn5-Pj4- النهاية", "pii-base64-token"),  # URL-safe, unpadded
+        ("ختم aXA6IDE5OC41MS4xMDAuMjMgfn5-Pj4-Pw== النهاية", "pii-base64-token"),  # URL-safe, padded
         ("كلمة\u200dكلمة", "zero-width-char"),  # a ZWJ between Arabic letters is no emoji sequence
         ("كلمة\u200cكلمة", "zero-width-char"),
         ("كلمة\u2067كلمة\u2069", "bidi-control"),
@@ -114,6 +130,20 @@ def test_ordinary_text_is_not_personal_data_or_invisible(tmp_path: Path, text: s
 )
 def test_personal_data_and_invisible_characters_are_caught(tmp_path: Path, text: str, code: str) -> None:
     assert codes(check(tmp_path, one_paragraph(text))) == {code}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("قال ﷺ ثم العنوان ٣.٢١.٢٤٧.٧٨", "٣.٢١.٢٤٧.٧٨"), ("ﷺ راسلونا: info＠example.com", "info＠example.com")],
+)
+def test_personal_data_offsets_are_those_of_the_original_text(tmp_path: Path, text: str, found: str) -> None:
+    """ﷺ is one code point that NFKC makes eighteen: a finding's offset must not move with it."""
+    from aces.validate import fast
+
+    d = one_paragraph(text)
+    (finding,) = check(tmp_path, d).findings
+    assert f"first at offset {text.index(found)}: {found[:3] + '…'!r}" in finding.message
+    assert fast.clean(fixtures.line(d.record()), tmp_path) is None
 
 
 def test_personal_data_is_masked_in_the_message(tmp_path: Path) -> None:
@@ -187,3 +217,79 @@ def test_every_code_can_be_reported_only_through_the_registry() -> None:
 def test_json_nested_too_deeply_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     report = check(tmp_path, lines=[b"[" * 100_000 + b"]" * 100_000, b'{"a": NaN}'])
     assert [(f.line, f.code) for f in report.findings] == [(1, "invalid-json"), (2, "invalid-json")]
+
+
+def _verdicts(tmp_path: Path, d: fixtures.Doc) -> tuple[set[str], bool]:
+    """The reporting levels' codes for one record, and whether the fast path proves the line clean."""
+    from aces.validate import fast
+
+    report = check(tmp_path, d)
+    proved = fast.clean(fixtures.line(d.record()), tmp_path) is not None
+    return codes(report), proved
+
+
+def _statement(d: fixtures.Doc, content: str) -> str:
+    """A second statement (on «إن») whose Content is ``content``."""
+    return d.event("Contact.Statement", "إن", [("Content", content)])
+
+
+@pytest.mark.parametrize(
+    ("chain", "cycle"),
+    [
+        ("e3 → e3", "t:e3 → t:e3"),  # the statement reports itself
+        ("e3 → e4 → e3", "t:e3 → t:e4 → t:e3"),  # two statements reporting each other
+        ("e4 → e3 → e2", None),  # a chain that ends: no finding
+    ],
+)
+def test_event_content_chains_that_return_to_their_event_are_caught(
+    tmp_path: Path, chain: str, cycle: str | None
+) -> None:
+    d = fixtures.base("t")
+    statement = d.events[2]  # e3: Contact.Statement, Content → e2
+    if chain == "e3 → e3":
+        statement["arguments"][1]["ref"] = "t:e3"
+    elif chain == "e3 → e4 → e3":
+        statement["arguments"][1]["ref"] = _statement(d, "t:e3")
+    else:
+        _statement(d, "t:e3")
+    found, proved = _verdicts(tmp_path, d)
+    assert found == ({"event-content-cycle"} if cycle else set())
+    assert proved == (cycle is None)  # the fast path agrees
+    if cycle:
+        finding = check(tmp_path, d).findings[0]
+        assert (finding.ann_id, finding.line) == ("t:e3", 1) and f"({cycle})" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("removed", "code"),
+    [
+        ([(130, 128)], "removal-reversed"),
+        ([(130, 130)], "removal-reversed"),  # empty
+        ([(128, 140)], "removal-out-of-range"),  # the raw file has 137 code points
+        ([(120, 130)], "removal-overlap"),  # over kept text (the one run keeps raw [0, 124))
+        ([(125, 131), (130, 137)], "removal-overlap"),  # over each other
+        ([(124, 131), (131, 137)], None),  # adjacent ranges, each next to kept text
+    ],
+)
+def test_removed_ranges_are_checked_against_the_offset_map_the_raw_file_and_each_other(
+    tmp_path: Path, removed: list[tuple[int, int]], code: str | None
+) -> None:
+    d = fixtures.base("t")
+    assert len(d.raw) == 124
+    d.raw += "\nrelated link"  # a line end and 12 code points of debris after the kept text
+    d.removed = [{"raw_start": a, "raw_end": b, "reason": "related-link"} for a, b in removed]
+    found, proved = _verdicts(tmp_path, d)
+    assert found == ({code} if code else set())
+    assert proved == (code is None)
+    if code:
+        finding = check(tmp_path, d).findings[0]
+        assert (finding.doc_id, finding.line) == ("t", 1) and f"[{removed[-1][0]}, " in finding.message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_empty_file_is_an_error_not_zero_records_checked(tmp_path: Path, jobs: int) -> None:
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    valid = sorted((DATA / "valid").glob("*.jsonl"))  # (two files, so that --jobs 2 does split the work)
+    report = aces.validate([tmp_path / "empty.jsonl", *valid], jobs=jobs)
+    assert not report.ok
+    assert [(f.file, f.line, f.code) for f in report.findings] == [(str(tmp_path / "empty.jsonl"), 1, "empty-file")]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from aces.cli import main
@@ -156,3 +158,33 @@ def test_the_corpus_validates() -> None:
 
     result = invoke(str(corpus_dir()))
     assert result.exit_code == 0, result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["human", "json"])
+def test_a_reader_that_closes_the_pipe_ends_validate_quietly_with_141(tmp_path: Path, fmt: str) -> None:
+    """Issue 19.12c: ``aces validate … | head -1`` said "cannot read None: Broken pipe" and exited 2 (a path
+    problem). Now it ends as a tool that SIGPIPE stopped: no message, status 141 (128 + SIGPIPE)."""
+    gold = tmp_path / "x.jsonl"
+    gold.write_text("".join(f"not json {i}\n" for i in range(20_000)), encoding="utf-8")  # megabytes of findings
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aces.cli", "validate", "--format", fmt, str(gold)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what `head -1` does after its line; the writer still has far more than a pipe holds
+    stderr = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 141, stderr
+    assert stderr == b"" and b"invalid-json" in first
+
+
+def test_validate_started_with_stdout_closed_still_reports_by_exit_code(tmp_path: Path) -> None:
+    """Closing stdout before the start (``aces validate x >&-``) leaves Python no stdout at all: still no traceback."""
+    gold = tmp_path / "x.jsonl"
+    gold.write_bytes(b"[1]\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "aces.cli", "validate", str(gold)], stdout=None, stderr=subprocess.PIPE, text=True,
+        pass_fds=(), close_fds=True, preexec_fn=lambda: os.close(1), timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr

@@ -1,24 +1,66 @@
-"""Where the corpus lives: the repository's ``corpus/`` unless ``ACES_CORPUS`` says otherwise."""
+"""Where the corpus lives: ``$ACES_CORPUS``, else the clone's ``corpus/``, else the copy a wheel carries; and where
+an installed package builds (the user cache, never site-packages)."""
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
 import stat
 from pathlib import Path
 
+PACKAGED = Path(__file__).parent / "data"
+"""What a wheel carries beside the code (pyproject.toml's force-include): ``corpus/`` and ``DATASHEET.md``."""
+CACHE_NAME = "aces"
+
+
+class MissingData(FileNotFoundError):
+    """Something a command reads is not there (a corpus, its gold files, the schema, a built folder): a usage or
+    path problem, reported in one line with exit status 2; the message names what is missing and what to do."""
+
 
 def repo_root() -> Path:
+    """The checkout this package's ``loaders/aces`` sits in (for an installed package: a folder holding nothing)."""
     return Path(__file__).resolve().parents[2]
 
 
+def in_clone() -> bool:
+    """True when this is the ``loaders/aces`` of a checkout: its ``corpus/`` and ``build/`` are used, not the copy
+    a wheel carries and the user cache."""
+    here = Path(__file__).resolve().parent
+    return here.parent.name == "loaders" and (repo_root() / "pyproject.toml").is_file()
+
+
 def corpus_dir() -> Path:
-    return Path(os.environ.get("ACES_CORPUS", repo_root() / "corpus"))
+    """``$ACES_CORPUS``, else ``corpus/`` of the clone, else the corpus packaged in the wheel."""
+    if "ACES_CORPUS" in os.environ:
+        return Path(os.environ["ACES_CORPUS"])
+    return repo_root() / "corpus" if in_clone() else PACKAGED / "corpus"
+
+
+def cache_dir() -> Path:
+    """The user cache of ACES, where the platform keeps caches (platformdirs: ``$XDG_CACHE_HOME/aces`` or
+    ``~/.cache/aces`` on Linux, ``~/Library/Caches/aces`` on macOS). Deleting it loses nothing that cannot be
+    rebuilt."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(CACHE_NAME, appauthor=False))
 
 
 def gold_files(corpus: Path | None = None) -> list[Path]:
     return sorted((corpus or corpus_dir()).glob("gold/*.jsonl"))
+
+
+def require_gold(corpus: Path) -> list[Path]:
+    """The gold files of ``corpus``, or ``MissingData`` saying the folder is missing or holds none."""
+    files = gold_files(corpus)
+    if not files:
+        what = "holds no gold/*.jsonl files" if Path(corpus).is_dir() else "does not exist"
+        raise MissingData(
+            f"{corpus}: the corpus folder {what}; pass --corpus with the corpus directory or set ACES_CORPUS"
+        )
+    return files
 
 
 def queue_files(corpus: Path | None = None) -> list[Path]:
@@ -85,3 +127,27 @@ def read_raw(corpus: Path, raw_path: str, limit: int = RAW_READ_LIMIT) -> bytes:
         return b"".join(parts)
     finally:
         os.close(fd)
+
+
+def why_unreadable(path: Path) -> str | None:
+    """Why the file at ``path`` cannot be read, as a predicate ("does not exist", "is a broken symbolic link …") to
+    follow the path in a message, in words that point at the fix; None when it can be read.
+
+    A dangling symbolic link is named as one: ``os.access`` and ``stat`` report it as "permission denied" or "no
+    such file", which sends the user looking at modes or spellings instead of at the link. Nothing is opened (a
+    FIFO would block)."""
+    try:
+        os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "is a symbolic link loop (the link leads back to itself)"
+        if err.errno in (errno.ENOENT, errno.ENOTDIR) and os.path.islink(path):
+            return f"is a broken symbolic link (to {os.readlink(path)}, which does not exist)"
+        if err.errno == errno.ENOENT:
+            return "does not exist"
+        if err.errno == errno.EACCES:
+            return "cannot be read (permission denied on a folder on its way)"
+        return f"cannot be read ({err.strerror})"
+    if not os.access(path, os.R_OK):
+        return "cannot be read (permission denied)"
+    return None

@@ -9,15 +9,21 @@ from pathlib import Path
 
 import jsonschema_rs
 
+from aces.paths import MissingData, repo_root
+
 CURRENT_VERSION = "1.3.0"
 
 
 def schema_root() -> Path:
-    """``schema/`` of the repository (editable install) or the copy packaged inside ``aces``."""
+    """``schema/`` of the repository (editable install) or the copy packaged inside ``aces``; ``MissingData`` when
+    neither is there, rather than every record failing as of an unknown version."""
     packaged = Path(__file__).parent / "schema"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "schema"
+    root = repo_root() / "schema"
+    if not root.is_dir():
+        raise MissingData(f"no schema folder at {packaged} or {root}: the package is incomplete; reinstall aces-corpus")
+    return root
 
 
 def known_versions() -> list[str]:
@@ -56,6 +62,12 @@ class Labels:
     def roles(self, event_type: str) -> dict[str, list[str]]:
         """Role → admitted entity types (``event_ref_type`` admits an event) for one event type."""
         return self.event_types[event_type]["roles"]
+
+    @property
+    def role_names(self) -> list[str]:
+        """Every role of every event type, in order of first appearance (``Place`` is one role across types): the
+        ClassLabel names of argument roles."""
+        return list(dict.fromkeys(role for etype in self.event_types for role in self.roles(etype)))
 
     @property
     def bio_labels(self) -> list[str]:

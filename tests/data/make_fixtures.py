@@ -447,6 +447,7 @@ def fixtures() -> dict[str, Fixture]:
     fx["byte-order-mark"] = ([b"\xef\xbb\xbf" + line(bom.record())], [bom])
     blank = doc("blank-line")
     fx["blank-line"] = ([line(blank.record()), b""], [blank])
+    fx["empty-file"] = ([], [])
     fx["invalid-json"] = ([b'{"schema_version": "1.0.0", "id": "fx-invalid-json", "text": '], [])
     fx["not-an-object"] = ([b'["not", "a", "record"]'], [])
     fx["non-nfc"] = _one(doc("non-nfc", "وتناقلت وكالات الا\u0654نباء الخبر."))
@@ -517,6 +518,16 @@ def fixtures() -> dict[str, Fixture]:
     mutate("raw-sha256-mismatch", lambda r: r["provenance"].update(raw_sha256="0" * 64))
     mutate("raw-path-unsafe", lambda r: r["provenance"].update(raw_path="raw/../../../../etc/hostname"))
     mutate("offset-run-out-of-range", lambda r: r["provenance"].update(offset_map=[[0, len(r["text"]) + 9, 0, 9]]))
+    mutate("event-content-cycle", lambda r: _ann(r, "events", 3)["arguments"][1].update(ref=f"{r['id']}:e3"))
+    removal = {"raw_start": 4, "raw_end": 9, "reason": "related-link"}  # inside the one run that keeps all the raw text
+    mutate("removal-reversed", lambda r: r["provenance"]["removed"].append({**removal, "raw_start": 9, "raw_end": 4}))
+    mutate("removal-overlap", lambda r: r["provenance"]["removed"].append(removal))
+    mutate(
+        "removal-out-of-range",
+        lambda r: r["provenance"]["removed"].append(
+            {**removal, "raw_start": len(r["text"]), "raw_end": len(r["text"]) + 5}
+        ),
+    )
     edited = doc("offset-run-mismatch")
     edited.raw = edited.raw.replace("هجوم", "هجون", 1)
     edited.offset_map = [[0, len(edited.text), 0, len(edited.text)]]

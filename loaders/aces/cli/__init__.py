@@ -16,6 +16,7 @@ from aces.cli.doccano import doccano_group, export_doccano, import_doccano
 from aces.cli.formats import export_group, import_group
 from aces.cli.ingest import ingest_cmd
 from aces.cli.migrate import migrate_cmd
+from aces.cli.options import Group
 from aces.cli.queue import queue_group
 from aces.cli.release import release_cmd
 from aces.cli.report import report_cmd
@@ -28,7 +29,7 @@ from aces.cli.validate import checks_cmd, validate_cmd
 from aces.cli.versions import agree_cmd, diff_cmd
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """ACES: Arabic Corpus of Entities, Events and Stance."""
 

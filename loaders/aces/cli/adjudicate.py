@@ -30,6 +30,15 @@ def default_review_path(out: Path) -> Path:
     return out.with_name(name)
 
 
+def corpus_of(out: Path) -> Path:
+    """The corpus whose raw/ checks the gold: the one OUT is written into, else the default corpus (a gold file
+    written elsewhere, e.g. for review, still belongs to it)."""
+    from aces.paths import corpus_dir
+    from aces.validate.level3_refs import CORPUS_FOLDERS, corpus_dir_of
+
+    return corpus_dir_of(out) if out.parent.name in CORPUS_FOLDERS else corpus_dir()
+
+
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
     click.echo(f"aces adjudicate: {message}", err=True)
     sys.exit(code)
@@ -56,7 +65,17 @@ def _has_decisions(path: Path) -> bool:
     help="Where to write the conflicts (default: OUT's name + .review.jsonl, under <corpus>/review/ for gold/).",
 )
 @click.option("--force", is_flag=True, help="Overwrite a review file that already holds decisions.")
-def adjudicate_cmd(a: Path, b: Path, out: Path, decisions: Path | None, review_path: Path | None, force: bool) -> None:
+@click.option(
+    "--corpus",
+    "corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The corpus the documents belong to, whose raw/ holds their raw files (default: the corpus OUT is in when "
+    "OUT is in a gold/ folder, else $ACES_CORPUS or the repository's corpus/).",
+)
+def adjudicate_cmd(
+    a: Path, b: Path, out: Path, decisions: Path | None, review_path: Path | None, force: bool, corpus: Path | None
+) -> None:
     """Merge passes A and B (JSONL files or directories, documents paired by id) into the gold file OUT.
 
     Decisions: "a", "b", "both", "neither", or {"from": "a"|"b", "item": {...}} (the item as in a record,
@@ -109,7 +128,7 @@ def adjudicate_cmd(a: Path, b: Path, out: Path, decisions: Path | None, review_p
     except (MergeError, DecisionError) as err:
         _fail(f"the decisions do not make a gold file:\n{err}", EXIT_UNDECIDED)
     data = gold_bytes(merged.records)
-    errors = check_gold(data, out, merged.origins)
+    errors = check_gold(data, out, merged.origins, corpus or corpus_of(out))
     if errors:
         _fail(
             f"the gold would not validate ({len(errors)} error(s)); change these decisions:\n" + "\n".join(errors),

@@ -13,20 +13,30 @@ import click
 
 from aces import record as rec
 from aces.cli.options import CORPUS, corpus_records
-from aces.convert.brat import ConversionError, to_brat
+from aces.convert.brat import ConversionError, WouldOverwrite, to_brat
 from aces.convert.brat_import import BratImport, read_brat
 
 
 @click.command("brat")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory.")
 @CORPUS
-def export_brat(out_dir: Path, corpus: Path | None) -> None:
-    """A BRAT collection: ID.txt + ID.ann (+ ID.aces.json) per document, annotation.conf and visual.conf."""
+@click.option("--force", is_flag=True, help="Overwrite .txt/.ann files that differ from the export (BRAT edits).")
+def export_brat(out_dir: Path, corpus: Path | None, force: bool) -> None:
+    """A BRAT collection: ID.txt + ID.ann (+ ID.aces.json) per document, annotation.conf and visual.conf.
+
+    Exit 2, writing nothing, when OUT holds a .txt or .ann the export would change (work done in BRAT) and no
+    --force was given, as `aces import brat` refuses to overwrite its output."""
     records = list(corpus_records(corpus))
     try:
-        written = to_brat(records, out_dir)
+        written = to_brat(records, out_dir, force=force)
+    except WouldOverwrite as err:
+        click.echo(f"Error: {out_dir}: {err}", err=True)
+        raise SystemExit(2) from err
     except ConversionError as err:
         raise click.ClickException(str(err)) from err
+    except OSError as err:
+        click.echo(f"Error: cannot write {err.filename or out_dir}: {err.strerror}", err=True)
+        raise SystemExit(2) from err
     mentions = sum(len(r.entities) for r in records)
     events = sum(len(r.events) for r in records)
     stances = sum(len(r.stances) for r in records)
@@ -47,9 +57,18 @@ def _located(result: BratImport, finding) -> str:
 @click.argument("in_dir", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSONL file to write.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
-def import_brat(in_dir: Path, out: Path, force: bool) -> None:
+@click.option(
+    "--corpus",
+    "corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The corpus the collection was exported from (default: $ACES_CORPUS or the repository's corpus/): the "
+    "records' raw files are looked up in its raw/, wherever OUT is written.",
+)
+def import_brat(in_dir: Path, out: Path, force: bool, corpus: Path | None) -> None:
     """Read a BRAT collection written by `aces export brat` (edited or not) back into one JSONL file."""
-    from aces.validate import validate
+    from aces.paths import corpus_dir
+    from aces.validate.runner import Report, Validation
 
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists; pass --force to overwrite it")
@@ -62,7 +81,11 @@ def import_brat(in_dir: Path, out: Path, force: bool) -> None:
     tmp = out.with_name(out.name + ".import.tmp")
     rec.write_jsonl(result.records, tmp)
     try:
-        report = validate(tmp)
+        report, run = Report(), Validation()
+        with open(tmp, "rb") as handle:  # checked as records of CORPUS: its raw/ holds their raw files
+            for number, line in enumerate(handle, 1):
+                for finding in run.check_line(line, str(tmp), number, corpus or corpus_dir()):
+                    report.add(finding)
         for finding in report.findings:
             click.echo(_located(result, finding), err=True)
         if not report.ok:

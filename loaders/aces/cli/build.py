@@ -10,8 +10,8 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 
 
 @click.command("build")
-@click.option("--out", "out_dir", type=_DIR, help="Folder to write (default: build/hf/ at the repository root).")
-@click.option("--corpus", "corpus", type=_DIR, help="Corpus directory (default: corpus/, or $ACES_CORPUS).")
+@click.option("--out", "out_dir", type=_DIR, help="Folder to write (default: build/hf/ in a clone, or the user cache).")
+@click.option("--corpus", "corpus", type=_DIR, help="Corpus directory (default: $ACES_CORPUS or the default corpus).")
 @click.option(
     "--no-validate",
     "skip_validation",
@@ -37,7 +37,17 @@ def build_cmd(out_dir: Path | None, corpus: Path | None, skip_validation: bool) 
 @click.option("--dir", "folder", type=_DIR, help="Built folder to upload (default: build/hf/, rebuilt if stale).")
 @click.option("--dry-run", is_flag=True, help="List what would be uploaded and where; no network, no token.")
 @click.option("--private", is_flag=True, help="Create the repository as private if it does not exist.")
-def publish_cmd(repo_id: str, tag: str | None, folder: Path | None, dry_run: bool, private: bool) -> None:
+@click.option(
+    "--accept-licence-risk",
+    is_flag=True,
+    help="Publish even though some documents are not cleared for redistribution. A document is cleared when its "
+    "licence in the schema's labels.json is marked redistributable: CC-BY-NC-SA-3.0 is (the card carries the "
+    "attribution; non-commercial use, share-alike); 'unknown' terms and records without a licence are not. Without "
+    "this flag such a folder is refused (the dry run warns).",
+)
+def publish_cmd(
+    repo_id: str, tag: str | None, folder: Path | None, dry_run: bool, private: bool, accept_licence_risk: bool
+) -> None:
     """Upload the built dataset folder to the Hugging Face Hub and tag the corpus version."""
     from aces.hf.build import BuildError
     from aces.hf.dataset import ensure_built
@@ -46,14 +56,20 @@ def publish_cmd(repo_id: str, tag: str | None, folder: Path | None, dry_run: boo
     try:
         folder = ensure_built(folder)
         the_plan = plan(folder, repo_id, tag)
-    except (BuildError, FileNotFoundError, PublishError) as err:
+    except (BuildError, PublishError) as err:
         raise click.ClickException(str(err)) from None
     if dry_run:
         click.echo("dry run: nothing is uploaded")
         click.echo(the_plan.format())
+        if the_plan.licence_warning:
+            click.echo(
+                f"warning: {the_plan.licence_warning}; `aces publish` refuses this folder without "
+                "--accept-licence-risk",
+                err=True,
+            )
         return
     try:
-        url = publish(the_plan, private=private)
+        url = publish(the_plan, private=private, accept_licence_risk=accept_licence_risk)
     except PublishError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"published {the_plan.repo_id} at {url}, tagged {the_plan.tag}")

@@ -20,6 +20,8 @@ from aces.offsets import flat_mentions
 def export_conll(out: Path, split: str | None, plain: bool, corpus: Path | None) -> None:
     """One token per line with its BIO tag (outermost mention wins), tokens as in the spaCy export."""
     records = [r for r in corpus_records(corpus) if split is None or r.split == split]
+    if split is not None and not records:
+        raise click.ClickException(f"the {split} split has no documents; nothing written to {out}")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         write_conll(records, out, "plain" if plain else "full")

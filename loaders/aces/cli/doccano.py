@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from aces.paths import corpus_dir
+from aces.paths import corpus_dir, require_gold
 
 _CORPUS = click.option(
     "--corpus",
@@ -29,7 +29,13 @@ _HOME = click.option(
     default=None,
     help="Server home: database, uploads, log (default: ACES_DOCCANO_HOME or ~/.cache/aces/doccano-home).",
 )
-_URL = click.option("--url", default=None, help="doccano server URL (default: see `aces doccano --help`).")
+_URL = click.option(
+    "--url",
+    default=None,
+    help="Base URL of the doccano web server to talk to, as `aces doccano serve` prints it (e.g. "
+    "http://127.0.0.1:8000; no /projects path). Default: $ACES_DOCCANO_URL, else the server `aces doccano serve` "
+    "started, else http://127.0.0.1:8000.",
+)
 _PROJECT = click.option("--project", required=True, help="doccano project name.")
 
 
@@ -67,6 +73,7 @@ def _client(url: str | None):
 def _select(corpus: Path, doc_ids: tuple[str, ...]) -> list:
     from aces.doccano.land import read_gold
 
+    require_gold(corpus)  # a missing corpus is a path problem, not an empty selection
     gold = read_gold(corpus)
     missing = [d for d in doc_ids if d not in gold]
     if missing:
@@ -134,20 +141,22 @@ def serve_cmd(home: Path | None, port: int, foreground: bool) -> None:
 @doccano_group.command("stop")
 @_HOME
 def stop_cmd(home: Path | None) -> None:
-    """Stop the server that `aces doccano serve` started in HOME."""
-    import json
+    """Stop the server that `aces doccano serve` started in HOME (only that server: see aces.doccano.state).
 
-    from aces.doccano.server import default_home, stop_group
+    Exit 2 when HOME has no server record or one serve did not write; 1 when the recorded pid now belongs to
+    another process (left alone; the stale record is removed).
+    """
+    from aces.doccano.server import NotOurServer, default_home, stop_recorded
+    from aces.doccano.state import StateError
 
-    home = home or default_home()
-    path = home / "server.json"
     try:
-        info = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise click.ClickException(f"no server started from {home} (no {path})") from err
-    stopped = stop_group(int(info["pid"]))
-    path.unlink(missing_ok=True)
-    click.echo(f"stopped doccano at {info['url']}" if stopped else f"doccano at {info['url']} was not running")
+        message = stop_recorded(home or default_home())
+    except StateError as err:
+        click.echo(f"Error: {err}", err=True)
+        raise SystemExit(2) from err
+    except NotOurServer as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(message)
 
 
 @doccano_group.command("push")
@@ -203,13 +212,15 @@ def pull_cmd(project: str, corpus: Path | None, url: str | None, out: Path | Non
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Default: stdout.")
 def export_doccano(doc_ids: tuple[str, ...], corpus: Path | None, out: Path | None) -> None:
     """doccano import JSONL (RelationExtraction format, UTF-16 offsets) of gold documents (all, or DOC_IDS)."""
+    from aces.atomic import replace_bytes
     from aces.doccano.convert import dumps_jsonl, records_to_doccano
 
     text = dumps_jsonl(records_to_doccano(_select(corpus or corpus_dir(), doc_ids)))
     if out is None:
         click.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        replace_bytes(out, text.encode("utf-8"))
         click.echo(f"{out}: {text.count(chr(10))} document(s); upload it with encoding utf_8")
 
 

@@ -24,7 +24,7 @@ def _list_migrations() -> None:
 
 
 @click.command("migrate")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))  # checked by collect_files
 @click.option("--to", "target", metavar="X.Y.Z", help="Schema version to migrate every record to.")
 @click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
 @click.option("--allow-loss", is_flag=True, help="Let a downgrade drop what the target cannot hold (each is listed).")

@@ -10,24 +10,41 @@ import click
 import msgspec
 
 from aces import record as rec
-from aces.paths import corpus_dir, gold_files
+from aces.cli.broken_pipe import QuietPipeGroup
+from aces.paths import MissingData, corpus_dir, require_gold
+from aces.validate.runner import PathProblem
+
+
+class PathError(click.ClickException):
+    """A path or input a command needs is not there: one line, exit status 2 (a usage problem, not bad data)."""
+
+    exit_code = 2
+
+
+class Group(QuietPipeGroup):
+    """The ``aces`` group: a subcommand that cannot find what it reads (``MissingData``, the validator's
+    ``PathProblem``) ends in one line and exit status 2, never a traceback; one whose reader closed the pipe ends
+    quietly (``QuietPipeGroup``)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (MissingData, PathProblem) as err:
+            raise PathError(str(err)) from None
+
 
 CORPUS = click.option(
     "--corpus",
     "corpus",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Corpus directory (default: $ACES_CORPUS or the repository's corpus/); its gold/*.jsonl are read.",
+    help="Corpus directory (default: $ACES_CORPUS, else the clone's or the installed corpus); gold/*.jsonl is read.",
 )
 
 
 def corpus_records(corpus: Path | None) -> Iterator[rec.Record]:
     """Every gold record of ``corpus``; a line that is not a record stops with its file and line number."""
-    root = corpus or corpus_dir()
-    files = gold_files(root)
-    if not files:
-        raise click.ClickException(f"{root}: no gold/*.jsonl files; pass --corpus with the corpus directory")
-    for file in files:
+    for file in require_gold(corpus or corpus_dir()):
         with open(file, encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():

@@ -13,17 +13,18 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 
 
 @click.command("run")
-@click.option("--corpus", "corpus", type=_DIR, help="Corpus directory (default: corpus/, or $ACES_CORPUS).")
-@click.option("--out", "out_dir", type=_DIR, help="Dataset folder to build (default: build/hf/).")
+@click.option("--corpus", "corpus", type=_DIR, help="Corpus directory (default: $ACES_CORPUS or the default corpus).")
+@click.option("--out", "out_dir", type=_DIR, help="Dataset folder to build (default: build/hf/, or the user cache).")
 def run_cmd(corpus: Path | None, out_dir: Path | None) -> None:
     """Validate the corpus, build the Hugging Face dataset, load every config back, print a summary."""
     from aces.corpus.version import CorpusVersionError
     from aces.hf.build import BuildError, build
     from aces.hf.dataset import load_back
-    from aces.paths import corpus_dir
+    from aces.paths import corpus_dir, require_gold
     from aces.validate import validate
 
     corpus = corpus or corpus_dir()
+    require_gold(corpus)  # no corpus: one line and exit status 2 (the ``aces`` group), before anything runs
     click.echo(f"1/3 validate {corpus}")
     report = validate([corpus])
     for finding in report.findings:

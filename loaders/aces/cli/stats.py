@@ -12,7 +12,7 @@ import msgspec
 from aces import record as rec
 from aces.corpus.stats import compute
 from aces.corpus.stats_tables import all_tables, queue_tables, to_markdown, to_text
-from aces.paths import corpus_dir, gold_files, queue_files
+from aces.paths import MissingData, corpus_dir, queue_files, require_gold
 
 
 class StatsInputError(click.ClickException):
@@ -110,9 +110,7 @@ def stats_cmd(
 ) -> None:
     """Count documents, tokens and annotations of PATH... (JSONL files or corpus dirs; default: the gold corpus),
     then the documents waiting in a corpus's queue/."""
-    files = input_files(paths) if paths else gold_files()
-    if not files:
-        raise StatsInputError(f"no gold files under {corpus_dir()}/gold; pass a JSONL file or set ACES_CORPUS")
+    files = input_files(paths) if paths else require_gold(corpus_dir())
     waiting = [f for p in paths if p.is_dir() for f in queue_files(p)] if paths else queue_files()
     if per_document:
         from aces.corpus.stats import per_document as rows_of
@@ -150,7 +148,7 @@ def _datasheet(update: Path | None, check: Path | None, stats: dict, queue: dict
             if path is None:
                 continue
             if not path.is_file():
-                raise click.ClickException(f"{path}: no such file; pass the datasheet's path")
+                raise MissingData(f"{path}: no such file; pass the datasheet's path")
             current = path.read_text(encoding="utf-8")
             expected = datasheet.fill(current, blocks)
             if write:

@@ -53,7 +53,7 @@ def _printer(fmt: str, quiet: bool, bar) -> Callable[[Finding], None]:
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, readable=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))  # checked by collect_files
 @click.option(
     "--format",
     "fmt",
@@ -94,7 +94,8 @@ def _printer(fmt: str, quiet: bool, bar) -> Callable[[Finding], None]:
 def validate_cmd(
     paths: tuple[Path, ...], fmt: str, level: int, max_err: int | None, quiet: bool, jobs: int, cross_document: bool
 ) -> None:
-    """Check ACES JSONL files; exit 0 if there is no error, 1 if there is, 2 for a usage or path problem.
+    """Check ACES JSONL files; exit 0 if there is no error, 1 if there is, 2 for a usage or path problem (141,
+    silently, when the reader of the output stops early, as `| head` does).
 
     A PATH that is a directory with gold/ means gold/*.jsonl; another directory means every *.jsonl under it.
     """
@@ -110,6 +111,8 @@ def validate_cmd(
         for finding in run.check_files(files, bar.update if bar is not None else None, jobs):
             if report.add(finding):
                 show(finding)
+    except BrokenPipeError:
+        raise  # stdout closed by its reader, not an input problem: see aces.cli.broken_pipe
     except OSError as err:
         click.echo(f"Error: cannot read {err.filename}: {err.strerror}", err=True)
         sys.exit(EXIT_USAGE)

@@ -43,11 +43,13 @@ keeps its id and name while it keeps its mentions; see ``brat_import``), and pro
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import msgspec
 
+from aces.atomic import replace_bytes
 from aces.convert.brat_conf import (
     COREF,
     EPISTEMIC,
@@ -94,6 +96,24 @@ from aces.schema import CURRENT_VERSION, known_versions
 
 class ConversionError(ValueError):
     """A record that cannot be written to BRAT without losing something; the message says what to fix."""
+
+
+class WouldOverwrite(ConversionError):
+    """The export would replace ``.txt``/``.ann`` files that differ from what it writes (edited in BRAT since the
+    last export): nothing was written; ``files`` lists them."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self.files = files
+        shown = ", ".join(str(f) for f in files[:MAX_LISTED])
+        more = f" and {len(files) - MAX_LISTED} more" if len(files) > MAX_LISTED else ""
+        super().__init__(
+            f"{len(files)} files would be overwritten and differ from what the export writes (edited in BRAT? "
+            f"import them first with `aces import brat`): {shown}{more}; pass --force to overwrite them"
+        )
+
+
+MAX_LISTED = 20
+"""Files named in the one-line refusal; the rest are counted."""
 
 
 HANDLED_FIELDS: dict[type, set[str]] = {
@@ -294,15 +314,26 @@ def side_json(side: dict) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    replace_bytes(path, text.encode("utf-8"))
 
 
-def to_brat(records: Iterable[Record], out_dir: str | Path) -> list[Path]:
+def _differs(path: Path, text: str) -> bool:
+    """Whether writing ``text`` to ``path`` would lose what is there (anything but an absent or identical file)."""
+    try:
+        return path.read_bytes() != text.encode("utf-8")
+    except FileNotFoundError:
+        return False
+    except OSError:  # a directory, an unreadable file: not something to replace unasked
+        return True
+
+
+def to_brat(records: Iterable[Record], out_dir: str | Path, force: bool = False) -> list[Path]:
     """Write one ``.txt``/``.ann``/``.aces.json`` triple per record and the configuration; return the ``.ann`` paths.
 
     Every record is converted before anything is written, so a record that cannot be converted leaves no half
-    export behind (raises ``ConversionError``).
+    export behind (raises ``ConversionError``). An existing ``.txt`` or ``.ann`` that differs from what would be
+    written holds work done in BRAT: unless ``force``, nothing is written (raises ``WouldOverwrite``). Each file is
+    replaced atomically; an ``OSError`` can leave some documents new and the rest old, never a half-written file.
     """
     check_fields()
     out = Path(out_dir)
@@ -314,7 +345,7 @@ def to_brat(records: Iterable[Record], out_dir: str | Path) -> list[Path]:
             doc_file(out, doc_id, ".ann")
     except UnsafePath as err:
         raise ConversionError(str(err)) from None
-    dupes = sorted({d for d in ids if ids.count(d) > 1})
+    dupes = sorted(d for d, n in Counter(ids).items() if n > 1)
     if dupes:
         raise ConversionError(f"document ids appear twice: {', '.join(dupes)} (one .ann file per document)")
     versions = {r.schema_version for r in records} or {CURRENT_VERSION}
@@ -322,6 +353,15 @@ def to_brat(records: Iterable[Record], out_dir: str | Path) -> list[Path]:
         raise ConversionError(f"records of several schema versions ({', '.join(sorted(versions))}): export each apart")
     version = versions.pop()
     version = version if version in known_versions() else CURRENT_VERSION
+    if not force:
+        edited = [
+            path
+            for doc_id, text, ann, _ in converted
+            for path, content in ((doc_file(out, doc_id, ".txt"), text), (doc_file(out, doc_id, ".ann"), ann))
+            if _differs(path, content)
+        ]
+        if edited:
+            raise WouldOverwrite(edited)
     out.mkdir(parents=True, exist_ok=True)
     _write(out / "annotation.conf", annotation_conf(version))
     _write(out / "visual.conf", visual_conf(version))

@@ -16,6 +16,10 @@ for what BRAT cannot hold (see ``aces.convert.brat``). What a hand edit in BRAT 
 - references that pointed at a cluster (side file ``cluster_refs``) are restored only while the BRAT arc still
   points at a mention of that cluster; otherwise the argument keeps the mention the annotator chose.
 - order: mentions, events and stances in ``.ann`` line order, arguments in ``E`` line order.
+
+Work grows linearly with the annotations of a document (n log n for the final cluster order): fresh ids come from
+a running maximum per prefix, and clusters are matched through indexes, not by comparing every group with every
+side-file cluster (``tests/test_brat_scaling.py`` counts the executed lines to keep it so).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +82,7 @@ ERROR, WARNING = "error", "warning"
 _ID = re.compile(r"^([A-Za-z]+|#[A-Za-z]*)([0-9]+)(.*)$")  # BRAT's own id syntax (server/src/annotation.py)
 _LOCAL = re.compile(r"^[a-z][a-z0-9._-]{0,63}$")
 _ROLE_NUMBER = re.compile(r"\d+$")
+_NUMBERED = re.compile(r"(.*?)(\d{1,18})", re.DOTALL)  # a local id as prefix and number: "m12" → ("m", 12)
 
 
 @dataclass(frozen=True)
@@ -265,6 +271,9 @@ class _Builder:
         self.doc = side["id"]
         self.used: set[str] = set()
         self.retired = _side_ids(side)
+        self.top: dict[str, int] = {}  # per local prefix ("m", "c", …): the highest number in use or retired
+        for ann_id in self.retired:
+            self.count(ann_id)
 
     def problem(self, line: int, message: str, severity: str = ERROR) -> None:
         self.out.problems.append(Problem(self.file, line, severity, message))
@@ -289,16 +298,29 @@ class _Builder:
             elif note in self.used:
                 self.problem(line, f"{note} (note on {bid}) is used by another annotation; a new id is given")
             else:
-                self.used.add(note)
+                self.use(note)
                 out[bid] = note
         return out
 
+    def count(self, ann_id: str) -> None:
+        """Raise ``top`` for an id of this document numbered like ``<prefix><n>``."""
+        head = f"{self.doc}:"
+        numbered = _NUMBERED.fullmatch(ann_id, len(head)) if ann_id.startswith(head) else None
+        if numbered:
+            prefix, number = numbered[1], int(numbered[2])
+            self.top[prefix] = max(self.top.get(prefix, 0), number)
+
+    def use(self, ann_id: str) -> None:
+        self.used.add(ann_id)
+        self.count(ann_id)
+
     def fresh(self, prefix: str) -> str:
-        """``<doc>:<prefix><n>`` numbered after every id in use or in the side file, so a deleted id is not reused."""
-        pattern = re.compile(re.escape(f"{self.doc}:{prefix}") + r"(\d+)$")
-        taken = [int(m.group(1)) for m in map(pattern.match, self.used | self.retired) if m]
-        new = f"{self.doc}:{prefix}{max(taken, default=0) + 1}"
-        self.used.add(new)
+        """``<doc>:<prefix><n>`` numbered after every id in use or in the side file, so a deleted id is not reused
+        (``top`` keeps the running maximum; the loop steps over an id too long to have been counted)."""
+        number = self.top.get(prefix, 0) + 1
+        while (new := f"{self.doc}:{prefix}{number}") in self.used or new in self.retired:
+            number += 1
+        self.use(new)
         return new
 
     def attr(self, name: str, bid: str, line: int, what: str) -> str:
@@ -481,28 +503,45 @@ class _Builder:
         groups = self.groups(mentions)
         old = self.side_clusters()
         chosen: dict[int, int] = {}  # group index → side cluster index
+        taken: set[int] = set()
 
         def free(ci: int) -> bool:
-            return ci not in chosen.values() and old[ci].id not in self.used
+            return ci not in taken and old[ci].id not in self.used
 
+        def choose(gi: int, ci: int) -> None:
+            chosen[gi] = ci
+            taken.add(ci)
+
+        # Groups are disjoint, so each mention set is looked up once: the side clusters with exactly those mentions.
+        same: dict[frozenset[str], list[int]] = {}
+        holding: dict[str, list[int]] = {}  # mention id → side clusters that list it
+        for ci, c in enumerate(old):
+            same.setdefault(frozenset(c.mentions), []).append(ci)
+            for mid in set(c.mentions):
+                holding.setdefault(mid, []).append(ci)
         for gi, group in enumerate(groups):
-            ci = next((ci for ci, c in enumerate(old) if free(ci) and set(c.mentions) == set(group)), None)
+            ci = next((ci for ci in same.get(frozenset(group), ()) if free(ci)), None)
             if ci is not None:
-                chosen[gi] = ci
+                choose(gi, ci)
         for gi, group in enumerate(groups):
-            shared = [(len(set(c.mentions) & set(group)), -ci) for ci, c in enumerate(old) if free(ci)]
-            best = max(shared, default=(0, 0))
-            if gi not in chosen and best[0] > 0:
-                chosen[gi] = -best[1]
-        self.used.update(old[ci].id for ci in chosen.values())
+            if gi in chosen:
+                continue
+            # Shared mentions per free side cluster: the most, then the first in the side file.
+            shared = Counter(ci for mid in group for ci in holding.get(mid, ()) if free(ci))
+            if shared:
+                choose(gi, min(shared, key=lambda ci: (-shared[ci], ci)))
+        for ci in chosen.values():
+            self.use(old[ci].id)
         by_id = {m.id: m for m in mentions}
         out: list[tuple[int, Cluster]] = []
         for gi, group in enumerate(groups):
             types = {by_id[mid].type for mid in group}
             if gi in chosen:
                 c = old[chosen[gi]]
-                kept = [mid for mid in c.mentions if mid in group]
-                members = tuple(kept + [mid for mid in group if mid not in kept])
+                in_group = set(group)
+                kept = [mid for mid in c.mentions if mid in in_group]
+                in_kept = set(kept)
+                members = tuple(kept + [mid for mid in group if mid not in in_kept])
                 ctype = types.pop() if len(types) == 1 else c.type
                 out.append((chosen[gi], Cluster(c.id, c.name, ctype, members)))
             else:

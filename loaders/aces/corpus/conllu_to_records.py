@@ -311,7 +311,8 @@ def ingest_conllu(
     ]
     splits = stratified((r.id, outlet(r.id), len(r.text)) for r in drafts)
     out = []
-    for doc, draft in tqdm(list(zip(docs, drafts, strict=True)), desc="ingest", unit="doc", disable=not progress):
+    pairs = list(zip(docs, drafts, strict=True))
+    for doc, draft in tqdm(pairs, desc="ingest", unit="doc", disable=None if progress else True):  # None: a tty only
         record = msgspec.structs.replace(draft, split=splits[draft.id])
         written = keep_raw(corpus, record.provenance.raw_path, doc.raw)
         write_queued(corpus, record, targets[doc.id], written)

@@ -1,7 +1,9 @@
 """Raw article → clean NFC text, typed segments, an offset map back to the raw file, and a record of each removal.
 
 The raw file is never changed: it is copied byte for byte under ``corpus/raw/`` and its sha256 goes in the record.
-Debris is recognised line by line (see ``classify_line``); every removed raw range is recorded with a reason.
+Debris is recognised line by line (see ``clean``); every removed raw range is recorded with a reason. Lines end
+wherever ``str.splitlines`` ends them (LF, CRLF, CR, NEL, U+2028, form feed, ...); the clean text joins kept
+lines with "\n" alone, and ``line_end`` says in the offset map and the removals how each raw line end became it.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from aces.ascii_fold import fold
 from aces.corpus.splits import assign_split
 from aces.record import OffsetRun, Provenance, Record, Removal, Segment
 from aces.schema import CURRENT_VERSION
 
 _BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])")
+_URLSAFE_TOKEN = re.compile(r"(?<![A-Za-z0-9_=-])([A-Za-z0-9_-]{12,}={0,2})(?![A-Za-z0-9_=-])")  # - and _ for + and /
 _HEADING_MAX_WORDS = 5
 _SENTENCE_END = tuple(".!?؟:»\"')")
 
@@ -31,33 +35,63 @@ class IngestError(ValueError):
 @dataclass(frozen=True)
 class Line:
     start: int  # code point offset of the line in the raw text
-    text: str  # without its newline
+    text: str  # without its line end
     number: int  # 0-based
+    end: str = ""  # its line end as in the raw text ("\n", "\r\n", "\r", "\u2028", ...; "" for a last line without)
 
 
 def split_lines(raw: str) -> list[Line]:
+    """The raw text's lines, cut where ``str.splitlines`` cuts, each with the line end it had."""
     out, pos = [], 0
     for number, chunk in enumerate(raw.splitlines(keepends=True)):
-        body = chunk.rstrip("\r\n")
-        out.append(Line(pos, body, number))
+        body = chunk.splitlines()[0]
+        out.append(Line(pos, body, number, chunk[len(body) :]))
         pos += len(chunk)
     return out
 
 
-def _decodes_to_ascii(token: str) -> bool:
+LF, CRLF = "\n", "\r\n"
+
+
+def line_end(ln: Line, clean_at: int) -> tuple[OffsetRun, list[Removal]]:
+    """The run of the clean "\n" at ``clean_at`` that ends the kept line ``ln``, and what of its raw line end is
+    removed. An LF maps character for character; of a CRLF the CR is removed (``carriage-return``) and the LF
+    maps; any other line end (a lone CR, NEL, U+2028, form feed, ...) is removed (``line-end``) and the "\n" stands
+    in its place for no raw character (a run of raw length 0): an equal-length run means the same characters, so
+    no run may map "\n" to another one."""
+    at = ln.start + len(ln.text)
+    if ln.end == LF:
+        return (clean_at, 1, at, 1), []
+    if ln.end == CRLF:
+        return (clean_at, 1, at + 1, 1), [Removal(at, at + 1, "carriage-return")]
+    return (clean_at, 1, at, 0), [Removal(at, at + len(ln.end), "line-end")]
+
+
+def _decodes_to_ascii(token: str, urlsafe: bool = False) -> bool:
+    """The token is base64 (URL-safe: ``-`` and ``_`` for ``+`` and ``/``, padding often dropped) of printable
+    ASCII."""
+    if urlsafe and "=" not in token:
+        token += "=" * (-len(token) % 4)
     try:
-        decoded = base64.b64decode(token, validate=True)
+        decoded = base64.b64decode(token, altchars=b"-_" if urlsafe else None, validate=True)
     except (binascii.Error, ValueError):
         return False
     return bool(decoded) and all(32 <= b < 127 for b in decoded)
 
 
 def scraper_tokens(text: str) -> list[re.Match]:
-    """Base64 tokens that decode to printable ASCII: a scraper's stamp (here, its IP address), never article text.
+    """Base64 tokens (standard or URL-safe, digits and widths folded to ASCII by ``aces.ascii_fold``, which keeps
+    offsets) that decode to printable ASCII: a scraper's stamp (here, its IP address), never article text.
 
     Ingest removes them; the validator (``pii-base64-token``) reports any left in a clean text.
     """
-    return [m for m in _BASE64_TOKEN.finditer(text) if _decodes_to_ascii(m.group(1))]
+    folded = fold(text)
+    found = [m for m in _BASE64_TOKEN.finditer(folded) if _decodes_to_ascii(m.group(1))]
+    if "-" in folded or "_" in folded:
+        urlsafe = (m for m in _URLSAFE_TOKEN.finditer(folded) if "-" in m.group(1) or "_" in m.group(1))
+        found += [m for m in urlsafe if _decodes_to_ascii(m.group(1), urlsafe=True)]
+        found.sort(key=lambda m: m.start())
+    return found
 
 
 def scraper_token(line: str) -> re.Match | None:
@@ -123,7 +157,8 @@ def clean(raw: str, doc_id: str) -> tuple[str, list[Segment], list[OffsetRun], l
             continue
         if token:
             raise IngestError(
-                f"line {ln.number + 1}: base64 token {token.group(1)!r} inside the text; remove it by hand or extend "
+                f"line {ln.number + 1}: base64 token {ln.text[token.start(1) : token.end(1)]!r} inside the text; "
+                "remove it by hand or extend "
                 "the debris rules in aces/corpus/ingest.py"
             )
         if not kept:
@@ -143,12 +178,14 @@ def clean(raw: str, doc_id: str) -> tuple[str, list[Segment], list[OffsetRun], l
     segments: list[Segment] = []
     runs: list[OffsetRun] = []
     pos = 0
-    previous_line_end: int | None = None
+    previous: Line | None = None
     for n, (ln, kind) in enumerate(kept):
-        if previous_line_end is not None:
-            # The separator maps to the raw newline that ended the previous kept line.
+        if previous is not None:
+            # The separator stands for the raw line end of the previous kept line.
             text_parts.append("\n")
-            runs.append((pos, 1, previous_line_end, 1))
+            run, removed = line_end(previous, pos)
+            runs.append(run)
+            removals.extend(removed)
             pos += 1
         body = ln.text.strip()
         lead_ws = len(ln.text) - len(ln.text.lstrip())
@@ -162,7 +199,7 @@ def clean(raw: str, doc_id: str) -> tuple[str, list[Segment], list[OffsetRun], l
         text_parts.append(norm)
         runs.extend(piece_runs)
         pos += len(norm)
-        previous_line_end = ln.start + len(ln.text)
+        previous = ln
     removals.extend(_uncovered(raw, runs, removals))
     removals.sort(key=lambda r: r.raw_start)
     return "".join(text_parts), segments, runs, removals

@@ -43,7 +43,7 @@ def _filled(inventory: Iterable[str], counts: Counter) -> dict[str, int]:
 
 def _role_inventory(lab: Labels) -> list[str]:
     """Every role name of every event type, first appearance order (``Place`` is one role across types)."""
-    return list(dict.fromkeys(role for etype in lab.event_types for role in lab.roles(etype)))
+    return lab.role_names
 
 
 def compute(records: Iterable[Record], inventory: Labels | None = None) -> dict:

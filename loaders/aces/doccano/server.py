@@ -4,12 +4,11 @@ doccano's pins clash with the project's (pydantic, numpy), so the server lives i
 the cache directory, built by ``scripts/doccano/setup_server_venv.sh`` the first time it is needed. It runs as
 gunicorn on ``config.wsgi`` bound to 127.0.0.1 (``doccano webserver`` would bind 0.0.0.0), with Celery tasks
 executed eagerly inside the web process so no broker or worker is needed. The server process runs in its own
-process group, which ``stop`` ends as a whole.
+process group, which ``stop`` ends as a whole, and only once ``server.json`` proves it is that server (``state``).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -22,10 +21,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+<<<<<<< HEAD
+from aces.paths import cache_dir, repo_root
+=======
+from aces.doccano.state import HOST, StateError, Verdict, identify, observe, read_state, state_path, write_state
 from aces.paths import repo_root
+>>>>>>> w19-ops
 
 DOCCANO_VERSION = "1.8.4"
-HOST = "127.0.0.1"
 SETUP_SCRIPT = Path("scripts") / "doccano" / "setup_server_venv.sh"
 
 _SETTINGS = '''"""Written by aces.doccano.server: doccano's production settings, Celery run inside the web process."""
@@ -65,10 +68,6 @@ user.save()
 
 class ServerError(RuntimeError):
     """The server could not be set up, started or reached; the message says what to do."""
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aces"
 
 
 def default_venv() -> Path:
@@ -113,10 +112,25 @@ def _backend_dir(venv: Path) -> Path:
 
 
 def _secret_key(home: Path) -> str:
+    """Django's secret key, made once per home. The file is born owner-only (``os.open`` with mode 0600, never a
+    world-readable file chmod'ed later) under a temporary name, then linked into place whole: a crash never leaves
+    an empty key, and of two first starts the second reads the key the first made."""
     path = home / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        path.chmod(0o600)
+        partial = home / f".secret_key.{os.getpid()}"
+        partial.unlink(missing_ok=True)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, secrets.token_urlsafe(48).encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -199,9 +213,7 @@ class DoccanoServer:
                 command, cwd=backend, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         self._wait_ready(timeout)
-        (self.home / "server.json").write_text(
-            json.dumps({"pid": self.process.pid, "port": self.port, "url": self.url}), encoding="utf-8"
-        )
+        write_state(self.home, observe(self.process.pid, self.port))
         return self
 
     def _python(self, venv: Path, env: dict[str, str], backend: Path, code: str, **extra: str) -> None:
@@ -245,11 +257,18 @@ class DoccanoServer:
             return "(no log)"
 
     def stop(self) -> None:
-        """End the server's whole process group (gunicorn master and workers) and forget its pid file."""
-        if self.process is not None:
-            stop_group(self.process.pid, child=self.process)
-            self.process = None
-        (self.home / "server.json").unlink(missing_ok=True)
+        """End the server's whole process group (gunicorn master and workers) and forget its ``server.json``
+        (only if it names this server: another server's record in the same home is left alone)."""
+        if self.process is None:
+            return
+        pid = self.process.pid
+        stop_group(pid, child=self.process)
+        self.process = None
+        try:
+            if read_state(self.home).pid == pid:
+                state_path(self.home).unlink(missing_ok=True)
+        except StateError:
+            pass
 
     def __enter__(self) -> DoccanoServer:
         try:
@@ -265,8 +284,11 @@ class DoccanoServer:
 def stop_group(pid: int, grace: float = 10.0, child: subprocess.Popen | None = None) -> bool:
     """SIGTERM the process group led by ``pid``, SIGKILL it after ``grace`` seconds; False if it was gone.
 
-    ``child`` is the leader when this process started it: it must be reaped, or it lingers as a zombie.
+    ``child`` is the leader when this process started it: it must be reaped, or it lingers as a zombie. A pid
+    below 2 is refused: ``killpg`` would signal the caller's own group (0), init's (1) or fail (negative).
     """
+    if isinstance(pid, bool) or not isinstance(pid, int) or pid < 2:
+        raise ValueError(f"refusing to signal process group {pid!r}")
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
@@ -290,10 +312,33 @@ def stop_group(pid: int, grace: float = 10.0, child: subprocess.Popen | None = N
 
 
 def running(home: Path | None = None) -> dict | None:
-    """The ``{"pid", "port", "url"}`` of a server started by ``aces doccano serve`` in ``home``, if it answers."""
-    path = (home or default_home()) / "server.json"
+    """The ``{"pid", "port", "url"}`` of a server started by ``aces doccano serve`` in ``home``, if it answers
+    (None for no ``server.json``, an unreadable one, or a server that does not answer)."""
     try:
-        info = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        state = read_state(home or default_home())
+    except StateError:
         return None
-    return info if _status(f"{info['url']}/v1/me") == 403 else None
+    if _status(f"{state.url}/v1/me") != 403:
+        return None
+    return {"pid": state.pid, "port": state.port, "url": state.url}
+
+
+class NotOurServer(ServerError):
+    """``server.json`` names a live process that is not the server it recorded: it was not signalled."""
+
+
+def stop_recorded(home: Path) -> str:
+    """Stop the server ``home/server.json`` records, only if the live process is provably that server; return what
+    happened. A stale record (its process gone, or its pid now someone else's) is removed. Raises ``StateError``
+    for a missing or unreadable record, ``NotOurServer`` when the pid belongs to another process."""
+    state = read_state(home)
+    verdict, why = identify(state)
+    if verdict is Verdict.OURS:
+        # (The check and the signal are two steps: the pid would have to exit and be reused in between.)
+        stop_group(state.pid)
+        state_path(home).unlink(missing_ok=True)
+        return f"stopped doccano at {state.url}"
+    state_path(home).unlink(missing_ok=True)
+    if verdict is Verdict.GONE:
+        return f"doccano at {state.url} was not running ({why}); removed the stale {state_path(home)}"
+    raise NotOurServer(f"not stopping pid {state.pid}: {why}; removed the stale {state_path(home)}")

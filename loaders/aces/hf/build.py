@@ -26,8 +26,10 @@ from aces.atomic import replace_folder, staging_folder
 from aces.corpus.splits import SPLITS
 from aces.corpus.version import corpus_version
 from aces.gc_tuning import fewer_collections
+from aces.hf.citation import FILENAME as CITATION
+from aces.hf.citation import Citation, CitationError, read_citation
 from aces.hf.summary import NOT_RECORDED, BuildSummary, Terms
-from aces.paths import gold_files, repo_root
+from aces.paths import cache_dir, gold_files, in_clone, repo_root, require_gold
 from aces.record import Record, from_json
 from aces.schema import known_versions, schema_root
 
@@ -82,6 +84,8 @@ _CODE = (
     "hf/columns.py",
     "hf/documents.py",
     "hf/tasks.py",
+    "hf/sizes.py",
+    "hf/citation.py",
     "offsets.py",
     "record.py",
     "corpus/version.py",
@@ -93,9 +97,21 @@ class BuildError(Exception):
     """The corpus cannot be built; the message says which file or record and what to fix."""
 
 
-def default_out_dir() -> Path:
-    """``build/hf/`` at the repository root (gitignored)."""
-    return repo_root() / "build" / "hf"
+def default_out_dir(corpus: Path | None = None) -> Path:
+    """``build/hf/`` at the root of a clone (gitignored). An installed package builds in the user cache, never in
+    site-packages: ``<cache>/hf/<package version>_corpus-<corpus version>_<inputs sha256>``, one folder per set of
+    inputs, so a build of other data or other code is never served."""
+    if in_clone():
+        return repo_root() / "build" / "hf"
+    from aces.paths import corpus_dir
+
+    corpus = Path(corpus) if corpus else corpus_dir()
+    try:
+        package = importlib.metadata.version("aces-corpus")
+    except importlib.metadata.PackageNotFoundError:
+        package = "unknown"
+    key = f"{package}_corpus-{corpus_version(corpus)}_{input_fingerprint(corpus)[:16]}"
+    return cache_dir() / "hf" / key
 
 
 def data_file(config: str, split: str) -> str:
@@ -106,6 +122,14 @@ def data_file(config: str, split: str) -> str:
 def default_datasheet(corpus: Path) -> Path:
     """``DATASHEET.md`` beside the corpus directory (the repository root for the shipped corpus)."""
     return corpus.resolve().parent / "DATASHEET.md"
+
+
+def corpus_citation(corpus: Path) -> Citation | None:
+    """``corpus/CITATION.cff`` read for the card, or None; an unreadable one is a ``BuildError`` naming it."""
+    try:
+        return read_citation(corpus)
+    except CitationError as err:
+        raise BuildError(str(err)) from None
 
 
 # --------------------------------------------------------------------------------------------- inputs
@@ -217,7 +241,7 @@ def input_fingerprint(corpus: Path, datasheet: Path | None = None) -> str:
 
     for path in gold_files(corpus):
         add(f"gold/{path.name}", path.read_bytes())
-    for name, path in (("VERSION", corpus / "VERSION"), ("DATASHEET.md", datasheet)):
+    for name, path in (("VERSION", corpus / "VERSION"), ("DATASHEET.md", datasheet), (CITATION, corpus / CITATION)):
         add(name, path.read_bytes() if path.is_file() else b"")
     for path in sorted(p for p in schema_root().rglob("*") if p.is_file() and p.suffix in {".json", ".md"}):
         add(f"schema/{path.relative_to(schema_root()).as_posix()}", path.read_bytes())
@@ -262,6 +286,7 @@ class SplitWriter:
         self.gathered = 0  # their bytes
         self.rows = 0
         self.num_bytes = 0
+        """What ``datasets`` counts for this file (``aces.hf.sizes``), known once it is closed."""
 
     def add(self, record: Record) -> None:
         self.columns.add(record)
@@ -273,7 +298,6 @@ class SplitWriter:
         self.batches.append(table)
         self.gathered += table.nbytes
         self.rows += table.num_rows
-        self.num_bytes += table.nbytes  # per batch, as before row groups were sized by bytes: the card's figure
         if self.gathered >= ROW_GROUP_BYTES:
             self._write()
 
@@ -299,6 +323,15 @@ class SplitWriter:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.writer = None
+
+    def measure(self) -> None:
+        """Count the closed file's bytes as ``datasets`` will (``aces.hf.sizes``): the card's ``num_bytes``."""
+        from aces.hf import rows as hf
+        from aces.hf.sizes import num_bytes
+
+        if self.rows:
+            self.num_bytes = num_bytes(self.path, hf.features(self.config, self.version))
 
 
 def writer_options(config: str, schema: pa.Schema) -> dict:
@@ -358,6 +391,8 @@ def write_splits(
     finally:
         for writer in writers.values():
             writer.close()
+    for writer in writers.values():
+        writer.measure()
     return writers
 
 
@@ -388,6 +423,7 @@ def finish_folder(
         "schema_version": summary.schema_version,
         "inputs_sha256": fingerprint,
         "rows": summary.rows,
+        "licences": {name: len(ids) for name, ids in summary.terms.documents.items()},
         "files": {c: {s: list(names) for s, names in per_split.items()} for c, per_split in summary.data_files.items()},
         **(extra or {}),
     }
@@ -435,21 +471,23 @@ def build(
 
     started = time.perf_counter()
     corpus = Path(corpus) if corpus else corpus_dir()
-    out_dir = Path(out_dir) if out_dir else default_out_dir()
+    files = require_gold(corpus)
+    out_dir = Path(out_dir) if out_dir else default_out_dir(corpus)
     datasheet = datasheet or default_datasheet(corpus)
     check_out_dir(out_dir)
-    files = gold_files(corpus)
-    if not files:
-        raise BuildError(f"no gold records under {corpus}/gold/*.jsonl; check --corpus or ACES_CORPUS")
     if validate:
         refuse_invalid(files)
     version = corpus_version(corpus)
+    citation = corpus_citation(corpus)
     fingerprint = input_fingerprint(corpus, datasheet)
     entries, schema_version = scan(files)
     documents = {s: n for s in SPLITS if (n := sum(1 for e in entries if e.split == s))}
 
     with staging_folder(out_dir, "building") as staging:
-        stream = tqdm(records(entries), total=len(entries), unit="doc", desc="build", disable=not progress)
+        # disable=None: tqdm draws only when stderr is a terminal (a redirected stderr gets no bar)
+        stream = tqdm(
+            records(entries), total=len(entries), unit="doc", desc="build", disable=None if progress else True
+        )
         try:
             writers = write_splits(stream, staging, schema_version, documents)
         except hf.ConversionError as err:
@@ -463,6 +501,7 @@ def build(
             num_bytes={c: {s: writers[c, s].num_bytes for s in documents} for c in hf.CONFIGS},
             data_files={c: {s: (data_file(c, s),) for s in documents if writers[c, s].rows} for c in hf.CONFIGS},
             terms=Terms.of((e.doc_id, e.license, e.attribution) for e in entries),
+            citation=citation,
         )
         summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint, {"validated": validate})
     return replace(summary, seconds=time.perf_counter() - started)

@@ -35,6 +35,7 @@ from aces.hf.build import (
     BuildError,
     BuildSummary,
     check_out_dir,
+    corpus_citation,
     default_datasheet,
     finish_folder,
     input_fingerprint,
@@ -181,6 +182,7 @@ def assemble(
             num_bytes=total("num_bytes"),
             data_files=placed,
             terms=Terms.of(triple for part in parts for triple in part.terms),
+            citation=corpus_citation(Path(corpus)),
         )
         fingerprint = input_fingerprint(corpus, datasheet)
         summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint, {"shards": len(parts)})
@@ -211,11 +213,9 @@ def build_sharded(
 ) -> BuildSummary:
     """Build every gold shard of ``corpus`` with ``mapper(build_shard, files, part_dirs)`` (``map`` by default;
     e.g. ``lambda f, *a: client.gather(client.map(f, *a))`` on Dask), then ``assemble`` them into ``out_dir``."""
-    from aces.paths import gold_files
+    from aces.paths import require_gold
 
-    files = gold_files(Path(corpus))
-    if not files:
-        raise BuildError(f"no gold records under {corpus}/gold/*.jsonl; check --corpus or ACES_CORPUS")
+    files = require_gold(Path(corpus))
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     root = Path(scratch) if scratch else Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.parts-", dir=out_dir.parent))

@@ -8,6 +8,7 @@ The card carries no date, so it is reproducible byte for byte.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from aces.hf.summary import BuildSummary
 
 PRETTY_NAME = "ACES: Arabic Corpus of Entities, Events and Stance"
+RELEASE_TAG_PREFIX = "corpus-v"
+"""``aces.versions.release.TAG_PREFIX`` (not imported: the release module pulls in the validator and git helpers)."""
 UNKNOWN = "unknown"
 """What the card's ``license`` says when a document's terms were not recorded (the seed article's)."""
 TASK_CATEGORIES = ["token-classification", "text-classification"]
@@ -107,7 +110,8 @@ def licence_section(summary: BuildSummary) -> list[str]:
         "",
         "Each document carries the licence of its text (`provenance.license` in the `documents` config), and every "
         "row derived from a document (its `ner`, `events` and `stance` rows, the annotations) is under the same "
-        "terms. A document whose licence is `unknown` may not be redistributed until its terms are known.",
+        "terms. A document whose licence is `unknown` may not be redistributed until its terms are known. "
+        + CODE_LICENCE,
         "",
         "| licence | documents | terms |",
         "|---|---:|---|",
@@ -131,12 +135,32 @@ def licence_section(summary: BuildSummary) -> list[str]:
 
 
 def render_card(summary: BuildSummary, datasheet: str | None) -> str:
-    """The whole ``README.md``: front matter, what each config holds, labels, splits, then the datasheet."""
-    data = card_data(summary)
-    lab = labels(summary.schema_version)
-    splits = summary.splits
-    out = ["---", data.to_yaml(), "---", "", f"# {PRETTY_NAME}", ""]
-    out += [
+    """The whole ``README.md``: front matter, then one section per function below, then the datasheet.
+
+    Each section is its own function returning lines, so a new one (e.g. baseline scores) is one more entry."""
+    out = ["---", card_data(summary).to_yaml(), "---", ""]
+    for section in (
+        first_screen,
+        configs_section,
+        columns_section,
+        labels_section,
+        splits_section,
+        licence_section,
+        citation_section,
+        reproducibility_section,
+    ):
+        out += section(summary)
+    out += ["## Datasheet", ""]
+    text = card_datasheet(datasheet) if datasheet else ""
+    out.append(_demote(text) if text else "_No datasheet at build time._")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def first_screen(summary: BuildSummary) -> list[str]:
+    """Title, what the corpus holds, who annotated it and under which terms: what a Hub visitor sees first."""
+    return [
+        f"# {PRETTY_NAME}",
+        "",
         "Arabic news annotated in three layers: **entities** (typed mentions, nested, and coreference clusters),",
         "**events** (typed triggers with role-labelled arguments and an epistemic status saying who claims them)",
         "and **stance** (holder, target, polarity, evidence).",
@@ -144,16 +168,53 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
         "**The annotators are language-model instances, not people**: each document has one pass read again by a",
         "second instance, or two independent passes merged by adjudication (`annotation_status` in the `documents`",
         "config says which); no native speaker has reviewed the annotations yet. Agreement between the passes is in",
-        "the datasheet below. **Licences differ by document**: see [Licence](#licence).",
+        "the datasheet below.",
         "",
-        f"- Corpus version: **{summary.corpus_version}** (`aces publish` tags the Hub revision "
+        f"**Licences differ by document**: {licence_summary(summary)} See [Licence](#licence).",
+        "",
+        f"- Corpus version: **{summary.corpus_version}** (`corpus/VERSION`; `aces release` tags it "
+        f"`{RELEASE_TAG_PREFIX}{summary.corpus_version}` in the ACES repository, `aces publish` tags the Hub revision "
         f"`v{summary.corpus_version}`)",
         f"- Schema version: **{summary.schema_version}** (`schema/{summary.schema_version}/record.schema.json` and "
         "`labels.json` in the ACES repository)",
-        f"- Documents: {', '.join(f'{summary.documents[s]} {s}' for s in splits)}",
+        f"- Documents: {', '.join(f'{summary.documents[s]} {s}' for s in summary.splits)}",
         "- Offsets: `[start, end)` in Unicode code points (Python `str` indices) of the document `text`, never "
         "UTF-16 or bytes.",
         "",
+    ]
+
+
+def licence_summary(summary: BuildSummary) -> str:
+    """One sentence per licence of the documents built: how many documents, and what their terms allow."""
+    inventory = labels(summary.schema_version).licenses
+    parts = []
+    for name, ids in summary.terms.documents.items():
+        terms = inventory.get(name, {})
+        count = f"{len(ids)} document{'s' if len(ids) != 1 else ''}"
+        if not terms.get("redistributable"):
+            parts.append(
+                f"{count} under terms that are {name if name == UNKNOWN else 'not recorded'} "
+                "(not cleared for redistribution)."
+            )
+            continue
+        allows = ["redistributable"]
+        allows += ["with attribution"] if terms.get("attribution") else []
+        allows += [] if terms.get("commercial") else ["non-commercial use only"]
+        allows += ["share-alike"] if "-SA-" in name or name.endswith("-SA") else []
+        parts.append(f"{count} under {name} ({', '.join(allows)}).")
+    return " ".join(parts) + " " + CODE_LICENCE
+
+
+CODE_LICENCE = (
+    "The code, schema and guidelines of the ACES repository are Apache-2.0 (its `LICENSE` file); that licence does "
+    "not cover the texts."
+)
+
+
+def configs_section(summary: BuildSummary) -> list[str]:
+    """Rows per config and split, which empty splits are not declared, and how to load a config."""
+    splits = summary.splits
+    out = [
         "## Configs",
         "",
         "| config | one row per | " + " | ".join(splits) + " |",
@@ -174,7 +235,8 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
             )
             + ". `aces.load` returns them as empty datasets with their features.",
         ]
-    out += [
+    return [
+        *out,
         "",
         "```python",
         "import datasets",
@@ -186,35 +248,88 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
         '`aces.read_corpus()` (typed records), `aces.load("ner", streaming=True)` (an `IterableDataset`).',
         "",
     ]
+
+
+def columns_section(summary: BuildSummary) -> list[str]:
+    """What every column of every config holds."""
+    out = []
     for config in hf.CONFIGS:
         out += [f"### `{config}`", "", "| column | what it holds |", "|---|---|"]
         docs = hf.COLUMN_DOCS[config]
         out += [f"| `{col}` | {docs.get(col, '')} |" for col in hf.features(config, summary.schema_version)]
         out.append("")
-    out += [
+    return [
+        *out,
         "`documents` is the complete record: records → parquet → `datasets` → records is the identity. "
         "`ner` tags the flat layer of mentions (outermost wins); nested mentions are in `documents`. "
         "Tokens are spaCy's blank Arabic tokens split at every gold span edge, so a mention after a proclitic "
         "(«لأفغانستان» → «ل» + «أفغانستان») keeps its exact boundaries.",
         "",
-        "## Labels",
-        "",
-        "Class-label ids follow the order of the schema's `labels.json`.",
-        "",
-        _label_table("`ner_tags`", lab.bio_labels, {}),
-        _label_table("`event_type`", list(lab.event_types), {k: v["definition"] for k, v in lab.event_types.items()}),
-        _label_table("`epistemic_status`", list(lab.epistemic_statuses), lab.epistemic_statuses),
-        *(
-            [_label_table("`event_polarity`", list(lab.event_polarities), lab.event_polarities)]
-            if lab.event_polarities
-            else []
-        ),
-        _label_table("`polarity`", list(lab.stance_polarities), lab.stance_polarities),
-        _label_table(
-            "Entity types (`type` of mentions in `documents`, the suffix of the BIO tags)",
-            list(lab.entity_types),
-            lab.entity_types,
-        ),
+    ]
+
+
+def labels_section(summary: BuildSummary) -> list[str]:
+    """A table per label inventory with every name's definition from ``labels.json``, naming the ClassLabel
+    columns that use it (a ``ClassLabel`` with no definitions there is an error, not an empty table)."""
+    out = ["## Labels", "", "Class-label ids follow the order of the schema's `labels.json`.", ""]
+    inventories = label_inventories(summary.schema_version)
+    used: dict[tuple[str, ...], list[str]] = {}
+    for config in hf.CONFIGS:
+        for column, label in class_labels(hf.features(config, summary.schema_version)):
+            used.setdefault(tuple(label.names), []).append(f"`{config}.{column}`")
+    entity_types = tuple(labels(summary.schema_version).entity_types)
+    used.setdefault(entity_types, []).append("`type` of the mentions in `documents`, the suffix of the BIO tags")
+    for names, columns in used.items():
+        if names not in inventories:
+            raise KeyError(f"no definitions in labels.json {summary.schema_version} for the labels of {columns[0]}")
+        title, docs = inventories[names]
+        out.append(_label_table(f"{title} ({', '.join(columns)})", list(names), docs))
+    return out
+
+
+def label_inventories(version: str) -> dict[tuple[str, ...], tuple[str, dict[str, str]]]:
+    """Every label inventory of ``labels.json`` a ClassLabel may use: names → (title, definition of each name)."""
+    lab = labels(version)
+    entity = lab.entity_types
+    bio = {"O": "Outside every mention of the flat (outermost) layer."}
+    for etype in entity:
+        bio[f"B-{etype}"] = f"First token of a `{etype}` mention (entity type `{etype}`, defined below)."
+        bio[f"I-{etype}"] = f"A later token of the same `{etype}` mention."
+    roles: dict[str, list[str]] = {}
+    for etype in lab.event_types:
+        for role, admitted in lab.roles(etype).items():
+            roles.setdefault(role, []).append(f"{etype} ({', '.join(admitted)})")
+    found = {
+        "Entity types": entity,
+        "BIO tags": bio,
+        "Event types": {k: v["definition"] for k, v in lab.event_types.items()},
+        "Argument roles (the event types that have the role, with the entity types it admits)": {
+            role: "; ".join(uses) for role, uses in roles.items()
+        },
+        "Epistemic statuses": lab.epistemic_statuses,
+        "Event polarities": lab.event_polarities,
+        "Stance polarities": lab.stance_polarities,
+    }
+    return {tuple(docs): (title, docs) for title, docs in found.items() if docs}
+
+
+def class_labels(features: dict, prefix: str = ""):
+    """``(column path, ClassLabel)`` of every ClassLabel in ``features``, nested ones included (``a.b``)."""
+    from datasets import ClassLabel, List
+
+    for name, feature in features.items():
+        path = f"{prefix}{name}"
+        while isinstance(feature, List):
+            feature = feature.feature
+        if isinstance(feature, ClassLabel):
+            yield path, feature
+        elif isinstance(feature, dict):
+            yield from class_labels(feature, f"{path}.")
+
+
+def splits_section(summary: BuildSummary) -> list[str]:
+    """How a document's split is assigned, in the code's own numbers."""
+    return [
         "## Splits",
         "",
         f"Each document's split ({', '.join(SPLITS)}) is assigned once, when it is ingested, and stored in the "
@@ -225,17 +340,34 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
         "migration may. A split with no document yet is not declared. All rows of a document (its segments, "
         "events and stances) are in the document's split.",
         "",
-        *licence_section(summary),
+    ]
+
+
+def citation_section(summary: BuildSummary) -> list[str]:
+    """The BibTeX entry of this version, from the corpus's ``CITATION.cff``."""
+    if summary.citation is None:
+        return ["## Citation", "", "_The corpus had no `CITATION.cff` at build time._", ""]
+    return ["## Citation", "", "```bibtex", summary.citation.bibtex(summary.corpus_version), "```", ""]
+
+
+def reproducibility_section(summary: BuildSummary) -> list[str]:
+    return [
         "## Reproducibility",
         "",
         "Built by `aces build` from the gold JSONL records; two builds of the same corpus are byte-identical. "
-        "`croissant.json` (Croissant 1.0 with RAI fields) lists the sha256 of every data file.",
-        "",
-        "## Datasheet",
+        "`croissant.json` (Croissant 1.0 with RAI fields) lists the sha256 of every data file. The sizes in the "
+        "front matter are those `datasets` computes when it prepares each split.",
         "",
     ]
-    out.append(_demote(datasheet.strip()) if datasheet and datasheet.strip() else "_No datasheet at build time._")
-    return "\n".join(out).rstrip("\n") + "\n"
+
+
+REPO_ONLY = re.compile(r"<!-- repo-only:start -->.*?<!-- repo-only:end -->\n?", re.DOTALL)
+"""Parts of ``DATASHEET.md`` about maintaining the repository (commands, tests), left out of the card."""
+
+
+def card_datasheet(datasheet: str) -> str:
+    """The datasheet as the card shows it: without its repository-maintenance parts."""
+    return REPO_ONLY.sub("", datasheet).strip()
 
 
 def write_card(out_dir: Path, summary: BuildSummary, datasheet: str | None) -> Path:

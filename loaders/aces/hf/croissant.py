@@ -208,21 +208,31 @@ def croissant_metadata(out_dir: Path, summary: BuildSummary) -> dict[str, Any]:
         ),
         "license": licences(summary),
         "version": summary.corpus_version,
-        "citeAs": (
-            "@misc{aces_corpus, title = {"
-            + PRETTY_NAME
-            + "}, note = {Corpus version "
-            + summary.corpus_version
-            + ", schema version "
-            + summary.schema_version
-            + "}}"
-        ),
+        **citation_fields(summary),
         "inLanguage": "ar",
         "keywords": ["Arabic", "named entity recognition", "coreference", "event extraction", "stance detection"],
         "isLiveDataset": False,
         **RAI,
         "distribution": distribution,
         "recordSet": record_sets,
+    }
+
+
+def citation_fields(summary: BuildSummary) -> dict[str, Any]:
+    """``creator``, ``url``, ``datePublished`` and ``citeAs`` from the corpus's ``CITATION.cff`` (none without one:
+    mlcroissant then warns that they are missing, which is true)."""
+    cite = summary.citation
+    if cite is None:
+        return {}
+    creators = [
+        {"@type": "sc:Person" if person else "sc:Organization", "name": name}
+        for name, person in zip(cite.authors, cite.persons, strict=True)
+    ]
+    return {
+        "creator": creators if len(creators) > 1 else creators[0],
+        "url": cite.url,
+        "datePublished": cite.date,
+        "citeAs": cite.bibtex(summary.corpus_version),
     }
 
 

@@ -1,9 +1,11 @@
 """Loaders for training and analysis code: ``aces.load`` (``datasets``), ``load_arrow``/``load_pandas``, records.
 
-``aces.load(config)`` reads the built folder (default ``build/hf/`` at the repository root). When that default
-folder is missing or stale it is (re)built first: stale means the sha256 of the build inputs (gold files,
-``corpus/VERSION``, the datasheet, the schema, the builder's code and the versions of pyarrow/datasets/spaCy)
-differs from the one the folder records in ``aces_build.json``. Content, not mtimes, decides, so a fresh clone
+``aces.load(config)`` reads the built folder (default ``build/hf/`` at the root of a clone; for a package installed
+from a wheel, a folder of the user cache named after its inputs, see ``aces.hf.build.default_out_dir``: nothing is
+written into site-packages, and a clone-less install works offline). When that default folder is missing or stale
+it is (re)built first: stale means the sha256 of the build inputs (gold files, ``corpus/VERSION``, the datasheet,
+the schema, the builder's code and the versions of pyarrow/datasets/spaCy) differs from the one the folder records
+in ``aces_build.json``. Content, not mtimes, decides, so a fresh clone
 or a ``touch`` never triggers a needless rebuild and an edited record always does. An explicit ``data_dir`` is
 built only when missing (or with ``rebuild=True``): it may be a copy downloaded from the Hub.
 
@@ -19,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aces.paths import corpus_dir, gold_files
+from aces.paths import MissingData, corpus_dir, gold_files
 from aces.record import Record, read_jsonl
 
 if TYPE_CHECKING:
@@ -40,14 +42,14 @@ def ensure_built(data_dir: Path | None = None, corpus: Path | None = None, rebui
 
     corpus = Path(corpus) if corpus else corpus_dir()
     default = data_dir is None
-    folder = default_out_dir() if default else Path(data_dir)
+    folder = default_out_dir(corpus) if default else Path(data_dir)
     present = (folder / "README.md").is_file()
     if rebuild is None:
         rebuild = not present or (default and (folder / MARKER).is_file() and not is_current(folder, corpus))
     if rebuild:
         build(corpus, folder)
     elif not present:
-        raise FileNotFoundError(f"{folder} holds no built dataset; run `aces build --out {folder}`")
+        raise MissingData(f"{folder} holds no built dataset; run `aces build --out {folder}`")
     return folder
 
 
@@ -121,16 +123,22 @@ def load_arrow(
     config: str = "documents",
     split: str | None = None,
     *,
+    labels: bool = True,
     data_dir: Path | str | None = None,
     corpus: Path | str | None = None,
     rebuild: bool | None = None,
 ) -> pyarrow.Table:
     """The config's rows as one ``pyarrow.Table`` read straight from the parquet files (no ``datasets`` cache).
 
-    With ``split=None`` every split is concatenated and a ``split`` column is added where the config has none.
+    Columns are those of the Hugging Face rows. ``labels=True`` dictionary-encodes every ClassLabel column (nested
+    ones too) by its names, so the table says ``Life.Die`` and still knows every label of the inventory;
+    ``labels=False`` keeps the integer ids ``datasets`` gives. With ``split=None`` every split is concatenated,
+    and a config whose rows do not say their split (all but ``documents``) gets one more column, ``split``
+    (dictionary-encoded), since the concatenation would otherwise lose it; pass ``split=`` for exactly the
+    Hugging Face columns.
     """
     folder, info = _resolve(config, split, data_dir, corpus, rebuild)
-    return _arrow(folder, info, config, split)
+    return _arrow(folder, info, config, split, labels)
 
 
 def load_pandas(
@@ -142,21 +150,14 @@ def load_pandas(
     corpus: Path | str | None = None,
     rebuild: bool | None = None,
 ) -> pandas.DataFrame:
-    """The config as a ``pandas.DataFrame`` for analysis; ``labels=True`` turns class ids into their names."""
-    from datasets import ClassLabel, List
+    """The config as a ``pandas.DataFrame`` for analysis (columns as ``load_arrow``'s).
 
-    from aces.hf import rows as hf
-
+    ``labels=True``: a ClassLabel column is a ``Categorical`` whose categories are every label of the inventory in
+    ``labels.json`` order (its codes are the ClassLabel ids); a list of labels (``ner_tags``) is a list of label
+    names, and labels inside structs (argument roles, entity types) are names. ``labels=False``: the integer ids.
+    """
     folder, info = _resolve(config, split, data_dir, corpus, rebuild)
-    frame = _arrow(folder, info, config, split).to_pandas()
-    if labels:
-        for column, feature in hf.features(config, info["schema_version"]).items():
-            if isinstance(feature, ClassLabel):
-                frame[column] = frame[column].map(feature.int2str)
-            elif isinstance(feature, List) and isinstance(feature.feature, ClassLabel):
-                names = feature.feature.names
-                frame[column] = frame[column].map(lambda ids, names=names: [names[i] for i in ids])
-    return frame
+    return _arrow(folder, info, config, split, labels).to_pandas()
 
 
 def records(
@@ -165,7 +166,7 @@ def records(
     """Typed records read back from the built ``documents`` config (the inverse of the build)."""
     from aces.hf.rows import records_from_rows
 
-    table = load_arrow("documents", split, data_dir=data_dir, corpus=corpus)
+    table = load_arrow("documents", split, labels=False, data_dir=data_dir, corpus=corpus)
     yield from records_from_rows(table.to_pylist())
 
 
@@ -181,7 +182,7 @@ def _resolve(
     folder = ensure_built(Path(data_dir) if data_dir else None, Path(corpus) if corpus else None, rebuild)
     marker = folder / MARKER
     if not marker.is_file():
-        raise FileNotFoundError(f"{folder} has no {MARKER}: it was not made by `aces build`; rebuild it")
+        raise MissingData(f"{folder} has no {MARKER}: it was not made by `aces build`; rebuild it")
     info = json.loads(marker.read_text(encoding="utf-8"))
     if info.get("aces_build") != BUILD_FORMAT or "rows" not in info:
         raise ValueError(f"{folder} was made by another version of `aces build`; rebuild it (`aces build --out`)")
@@ -191,15 +192,17 @@ def _resolve(
     return folder, info
 
 
-def _arrow(folder: Path, info: dict[str, Any], config: str, split: str | None) -> pyarrow.Table:
+def _arrow(folder: Path, info: dict[str, Any], config: str, split: str | None, labels: bool) -> pyarrow.Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from aces.hf import rows as hf
     from aces.hf.build import data_file
+    from aces.hf.label_names import with_label_names
 
     splits, declared = _splits(info, config)
-    schema = hf.features(config, info["schema_version"]).arrow_schema
+    features = hf.features(config, info["schema_version"])
+    schema = features.arrow_schema
     tables = []
     # the marker lists each declared split's files (several from a sharded build); one written before it did not
     files = info.get("files", {config: {s: [data_file(config, s)] for s in declared}})[config]
@@ -208,10 +211,12 @@ def _arrow(folder: Path, info: dict[str, Any], config: str, split: str | None) -
             table = pa.concat_tables([pq.read_table(folder / f) for f in files[name]])
         else:
             table = schema.empty_table()
-        if split is None and "split" not in table.column_names:
-            table = table.append_column("split", pa.array([name] * table.num_rows, pa.string()))
         tables.append(table)
-    return pa.concat_tables(tables)
+    table = pa.concat_tables(tables)
+    if split is None and "split" not in table.column_names:
+        names = [name for name, part in zip(splits, tables, strict=True) for _ in range(part.num_rows)]
+        table = table.append_column("split", pa.array(names, pa.string()).dictionary_encode())
+    return with_label_names(table, features) if labels else table
 
 
 def _splits(info: dict[str, Any], config: str) -> tuple[list[str], set[str]]:

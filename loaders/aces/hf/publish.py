@@ -9,12 +9,15 @@ whose message says what to do.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aces.corpus.version import UNVERSIONED
 from aces.hf import croissant
 from aces.hf.build import MARKER
+from aces.schema import labels
+
+ACCEPT_FLAG = "--accept-licence-risk"
 
 
 class PublishError(Exception):
@@ -29,6 +32,16 @@ class PublishPlan:
     corpus_version: str
     schema_version: str
     files: tuple[tuple[str, int], ...]
+    restricted: dict[str, int] = field(default_factory=dict)
+    """Licences of documents in the folder that are not cleared for redistribution → how many documents."""
+
+    @property
+    def licence_warning(self) -> str | None:
+        """What publishing would hand out without a right to, or None when every document may be redistributed."""
+        if not self.restricted:
+            return None
+        which = ", ".join(f"{n} document(s) under {name!r}" for name, n in self.restricted.items())
+        return f"not cleared for redistribution: {which}"
 
     def format(self) -> str:
         """The dry-run listing: target, tag, then every file with its size."""
@@ -77,13 +90,38 @@ def plan(folder: Path, repo_id: str, tag: str | None = None) -> PublishPlan:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )
-    return PublishPlan(folder, repo_id, tag or f"v{version}", version, info["schema_version"], files)
+    schema_version = info["schema_version"]
+    return PublishPlan(
+        folder, repo_id, tag or f"v{version}", version, schema_version, files, restricted(info, schema_version)
+    )
 
 
-def publish(the_plan: PublishPlan, *, token: str | None = None, private: bool = False) -> str:
-    """Upload the planned folder and tag the commit; returns the commit URL."""
+def restricted(info: dict, schema_version: str) -> dict[str, int]:
+    """Licences of the built documents that are not redistributable, with counts (``redistributable`` in
+    ``labels.json``; the help of ``aces publish`` says which). A folder whose marker lists no licences (built by
+    an older aces) counts as entirely unknown."""
+    inventory = labels(schema_version).licenses
+    if "licences" not in info:
+        return {"(not listed: built by an older aces)": sum(info["rows"]["documents"].values())}
+    return {
+        name: n for name, n in info["licences"].items() if not inventory.get(name, {}).get("redistributable", False)
+    }
+
+
+def publish(
+    the_plan: PublishPlan, *, token: str | None = None, private: bool = False, accept_licence_risk: bool = False
+) -> str:
+    """Upload the planned folder and tag the commit; returns the commit URL.
+
+    A folder with documents that are not cleared for redistribution is refused unless ``accept_licence_risk``:
+    the maintainers, not the tool, decide to publish them."""
     from huggingface_hub import HfApi, get_token
 
+    if the_plan.licence_warning and not accept_licence_risk:
+        raise PublishError(
+            f"{the_plan.licence_warning}; leave them out of the corpus, or pass {ACCEPT_FLAG} if you hold the right "
+            "to publish them"
+        )
     if the_plan.corpus_version == UNVERSIONED:
         raise PublishError("the corpus has no version: write one (e.g. 0.1.0) to corpus/VERSION, rebuild, publish")
     token = token or get_token()

@@ -55,7 +55,8 @@ def features(config: str, version: str) -> datasets.Features:
                 "ner_tags": List(ClassLabel(names=lab.bio_labels)),
             }
         )
-    ref = {"kind": string, "ref": string, "entity_type": string, **span}
+    entity_type = ClassLabel(names=list(lab.entity_types))
+    ref = {"kind": string, "ref": string, "entity_type": entity_type, **span}
     if config == "events":
         return Features(
             {
@@ -63,7 +64,7 @@ def features(config: str, version: str) -> datasets.Features:
                 "event_id": string,
                 "event_type": ClassLabel(names=list(lab.event_types)),
                 "trigger": span,
-                "arguments": List({"role": string, **ref}),
+                "arguments": List({"role": ClassLabel(names=lab.role_names), **ref}),
                 "epistemic_status": ClassLabel(names=list(lab.epistemic_statuses)),
                 "epistemic_source": ref,
                 **({"event_polarity": ClassLabel(names=list(lab.event_polarities))} if lab.event_polarities else {}),
@@ -190,6 +191,7 @@ def ner_rows(record: Record) -> list[dict[str, Any]]:
 def event_rows(record: Record) -> list[dict[str, Any]]:
     """One row per event mention, arguments resolved to their text, context = the segment(s) of the trigger."""
     lab = labels(record.schema_version)
+    roles = dict.fromkeys(lab.role_names)
     index = _Index(record)
     out = []
     for ev in sorted(record.events, key=lambda e: (e.trigger.start, e.trigger.end, e.id)):
@@ -200,7 +202,10 @@ def event_rows(record: Record) -> list[dict[str, Any]]:
                 "event_id": ev.id,
                 "event_type": _label_id(lab.event_types, ev.type, record.id, ev.id, "event type"),
                 "trigger": _span(ev.trigger),
-                "arguments": [{"role": arg.role, **index.resolve(arg.ref, ev.id)} for arg in ev.arguments],
+                "arguments": [
+                    {"role": _label_id(roles, arg.role, record.id, ev.id, "role"), **index.resolve(arg.ref, ev.id)}
+                    for arg in ev.arguments
+                ],
                 "epistemic_status": _label_id(
                     lab.epistemic_statuses, ev.epistemic.status, record.id, ev.id, "epistemic status"
                 ),
@@ -274,6 +279,7 @@ class _Index:
 
     def __init__(self, record: Record) -> None:
         self.record = record
+        self.types = dict.fromkeys(labels(record.schema_version).entity_types)
         self.mentions = {m.id: m for m in record.entities}
         self.clusters = {c.id: c for c in record.clusters}
         self.events = {e.id: e for e in record.events}
@@ -281,10 +287,12 @@ class _Index:
     def resolve(self, ref: str, owner: str) -> dict[str, Any]:
         if ref in self.mentions:
             m = self.mentions[ref]
-            return {"kind": "mention", "ref": ref, "entity_type": m.type, **_span(m)}
+            etype = _label_id(self.types, m.type, self.record.id, ref, "entity type")
+            return {"kind": "mention", "ref": ref, "entity_type": etype, **_span(m)}
         if ref in self.clusters:
             c = self.clusters[ref]
-            return {"kind": "cluster", "ref": ref, "entity_type": c.type, "start": None, "end": None, "text": c.name}
+            etype = _label_id(self.types, c.type, self.record.id, ref, "entity type")
+            return {"kind": "cluster", "ref": ref, "entity_type": etype, "start": None, "end": None, "text": c.name}
         if ref in self.events:
             t = self.events[ref].trigger
             return {"kind": "event", "ref": ref, "entity_type": None, "start": t.start, "end": t.end, "text": t.text}
@@ -384,8 +392,9 @@ def _plain(value: Any) -> Any:
 
 _REF_DOC = (
     "{kind, ref, entity_type, start, end, text}: kind is mention, cluster or event (a holder may also be the "
-    "author, a target a proposition); text is the mention text, the cluster's canonical name, the event trigger "
-    "or the proposition span; start/end are document offsets, null for a cluster and for the author"
+    "author, a target a proposition); entity_type is the ClassLabel of the mention's or cluster's type (null "
+    "for an event, the author and a proposition); text is the mention text, the cluster's canonical name, the "
+    "event trigger or the proposition span; start/end are document offsets, null for a cluster and for the author"
 )
 
 COLUMN_DOCS: dict[str, dict[str, str]] = {
@@ -424,7 +433,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "event_id": "Event mention id.",
         "event_type": "Event type (ClassLabel over the schema's event types).",
         "trigger": "{start, end, text} of the trigger in the document text.",
-        "arguments": "List of {role, " + _REF_DOC[1:],
+        "arguments": "List of {role (ClassLabel over every event type's roles), " + _REF_DOC[1:],
         "epistemic_status": "asserted, claimed or hypothetical (ClassLabel).",
         "epistemic_source": "Whose claim (or, since schema 1.1.0, whose hypothesis) the event is, else null: "
         + _REF_DOC,

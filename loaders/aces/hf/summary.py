@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aces.corpus.splits import SPLITS
+from aces.hf.citation import Citation
 
 NOT_RECORDED = "(not recorded)"
 """The licence of a record whose schema version has no licence field (before 1.2.0)."""
@@ -53,6 +54,8 @@ class BuildSummary:
     them."""
     terms: Terms = field(default_factory=Terms, repr=False)
     """The licences of the documents built (the card and the Croissant file say which documents are under which)."""
+    citation: Citation | None = field(default=None, repr=False)
+    """How to cite the corpus (``corpus/CITATION.cff``), None when it has none: the card and Croissant file use it."""
     files: tuple[str, ...] = ()
     """Every file of the finished folder (set once it is in place)."""
     seconds: float = 0.0

@@ -21,9 +21,10 @@ from aces.schema import labels
 if TYPE_CHECKING:
     import pyarrow as pa
 
-Ref = tuple[str, str | None, str | None, int | None, int | None, str | None]
-"""``(kind, ref, entity_type, start, end, text)``: a resolved reference, the fields of ``hf``'s ref struct."""
-_NO_REF: Ref = ("", "", "", 0, 0, "")
+Ref = tuple[str, str | None, int | None, int | None, int | None, str | None]
+"""``(kind, ref, entity_type, start, end, text)``: a resolved reference, the fields of ``hf``'s ref struct (the
+entity type as its ClassLabel id)."""
+_NO_REF: Ref = ("", "", 0, 0, 0, "")
 """Under a null struct, what Arrow's converter puts there: empty values, not nulls (so ``nbytes`` is the same)."""
 
 
@@ -45,12 +46,18 @@ def _resolver(record: Record) -> Callable[[str, str], Ref]:
     mentions = {m.id: m for m in record.entities}
     clusters = {c.id: c for c in record.clusters}
     events = {e.id: e for e in record.events}
+    inventory = labels(record.schema_version).entity_types
+    types = {name: i for i, name in enumerate(inventory)}
+
+    def type_id(name: str, ref: str) -> int:
+        found = types.get(name)
+        return hf._label_id(inventory, name, record.id, ref, "entity type") if found is None else found
 
     def resolve(ref: str, owner: str) -> Ref:
         if (m := mentions.get(ref)) is not None:
-            return ("mention", ref, m.type, m.start, m.end, m.text)
+            return ("mention", ref, type_id(m.type, ref), m.start, m.end, m.text)
         if (c := clusters.get(ref)) is not None:
-            return ("cluster", ref, c.type, None, None, c.name)
+            return ("cluster", ref, type_id(c.type, ref), None, None, c.name)
         if (e := events.get(ref)) is not None:
             return ("event", ref, None, e.trigger.start, e.trigger.end, e.trigger.text)
         raise hf.ConversionError(f"{record.id}: {owner} refers to {ref!r}, which is no mention, cluster or event")
@@ -152,6 +159,7 @@ class EventColumns:
         self.types = {name: i for i, name in enumerate(lab.event_types)}
         self.statuses = {name: i for i, name in enumerate(lab.epistemic_statuses)}
         self.polarities = {name: i for i, name in enumerate(lab.event_polarities)} if lab.event_polarities else None
+        self.roles = {name: i for i, name in enumerate(lab.role_names)}
         self.leaves = _Leaves(
             [
                 "doc_id",
@@ -186,7 +194,7 @@ class EventColumns:
             event_type = self.types.get(ev.type)
             if event_type is None:
                 hf._label_id(lab.event_types, ev.type, record.id, ev.id, "event type")
-            resolved = [(arg.role, resolve(arg.ref, ev.id)) for arg in ev.arguments]
+            resolved = [(self._role(lab, arg.role, record.id, ev.id), resolve(arg.ref, ev.id)) for arg in ev.arguments]
             status = self.statuses.get(ev.epistemic.status)
             if status is None:
                 hf._label_id(lab.epistemic_statuses, ev.epistemic.status, record.id, ev.id, "epistemic status")
@@ -210,6 +218,10 @@ class EventColumns:
             rows["context"].append(context)
             rows["context_start"].append(context_start)
             self.leaves.pending += 1
+
+    def _role(self, lab: Any, role: str, doc_id: str, event_id: str) -> int:
+        found = self.roles.get(role)
+        return hf._label_id(dict.fromkeys(lab.role_names), role, doc_id, event_id, "role") if found is None else found
 
     def _polarity(self, lab: Any, event: Any, doc_id: str) -> int | None:
         if self.polarities is None:

@@ -38,7 +38,7 @@ ul.findings { font-family: "DejaVu Sans Mono", monospace; font-size: .85em; }
 .seg { margin: 0 0 .5em; } .seg-title { font-size: 1.35em; font-weight: bold; }
 .seg-heading { font-size: 1.15em; font-weight: bold; } .seg-lead { font-style: italic; }
 .a.k-mention { border-bottom: 3px solid var(--c); }
-.a.k-trigger { font-weight: bold; border: 1.5px solid #333; border-radius: 3px; cursor: pointer; }
+.a.k-trigger { font-weight: bold; border: 1.5px solid var(--c); border-radius: 3px; cursor: pointer; }
 .a.k-evidence { background: var(--c); cursor: pointer; }
 .a.k-target { text-decoration: overline dashed 2px; text-decoration-color: var(--c); }
 .a.off { border-color: transparent !important; background: none !important; font-weight: inherit;
@@ -47,7 +47,7 @@ ul.findings { font-family: "DejaVu Sans Mono", monospace; font-size: .85em; }
 .tag { font-family: "DejaVu Sans", sans-serif; font-size: .5em; font-weight: bold; vertical-align: super;
        margin: 0 .15em; padding: 0 .3em; border-radius: 3px; background: var(--c); line-height: 1;
        white-space: nowrap; unicode-bidi: isolate; color: var(--ink); text-decoration: none; }
-.tag.k-trigger { background: #fff; border: 1px solid #555; }
+.tag.k-trigger { background: #fff; border: 1px solid var(--c); }
 .tag.off { display: none; }
 bdi { unicode-bidi: isolate; }
 """

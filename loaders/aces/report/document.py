@@ -35,6 +35,7 @@ ENTITY_COLOURS = [
 ]
 POLARITY_COLOURS = ["#abebc6", "#f5b7b1", "#d5d8dc", "#fad7a0", "#aed6f1"]
 TRIGGER_COLOUR = "#333"
+"""A trigger whose type has no colour (never for a type of the inventory)."""
 _LEVEL_PX = 4  # vertical step between stacked mention underlines
 
 
@@ -44,6 +45,18 @@ def labels_for(record: Record) -> Labels:
 
 def palette(names: list[str], colours: list[str]) -> dict[str, str]:
     return {name: colours[i % len(colours)] for i, name in enumerate(names)}
+
+
+def distinct_colours(count: int) -> list[str]:
+    """``count`` dark tones of hues spread evenly round the colour wheel: one per event type (there are more event
+    types than a fixed palette has colours), dark enough to frame bold trigger text on white."""
+    import colorsys
+
+    out = []
+    for i in range(count):
+        red, green, blue = colorsys.hls_to_rgb(i / max(count, 1), 0.4, 0.75)
+        out.append(f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}")
+    return out
 
 
 def inventory(records: Sequence[Record]) -> dict[str, list[str]]:
@@ -63,7 +76,7 @@ def colours_for(records: Sequence[Record]) -> dict[str, dict[str, str]]:
     inv = inventory(records)
     return {
         MENTION: palette(inv[MENTION], ENTITY_COLOURS),
-        EVENT: {label: TRIGGER_COLOUR for label in inv[EVENT]},
+        EVENT: dict(zip(inv[EVENT], distinct_colours(len(inv[EVENT])), strict=True)),
         STANCE: palette(inv[STANCE], POLARITY_COLOURS),
     }
 
@@ -136,9 +149,8 @@ def _annotations(record: Record, refs: _Refs, colours: dict[str, dict[str, str]]
         tip = f"{short(e.id)} {e.type} «{e.trigger.text}» ({e.epistemic.status}{source}{negative}): {args}"
         marks = [x for a in e.arguments for x in refs.marks(a.ref)]
         tag = f"{e.type}·{short(e.id)}"
-        anns.append(
-            _Ann(EVENT, "trigger", e.id, e.type, e.trigger.start, e.trigger.end, TRIGGER_COLOUR, tip, marks, tag=tag)
-        )
+        colour = colours[EVENT].get(e.type, TRIGGER_COLOUR)
+        anns.append(_Ann(EVENT, "trigger", e.id, e.type, e.trigger.start, e.trigger.end, colour, tip, marks, tag=tag))
     for s in record.stances:
         summary = f"{short(s.id)}: {holder_text(s, refs)} → {s.polarity} → {target_text(s, refs)}"
         marks = refs.marks(s.holder.ref) if isinstance(s.holder, EntityHolder) else []

@@ -46,6 +46,12 @@ _ALL: tuple[Check, ...] = (
        "Save the file without a BOM; JSONL readers and code-point offsets assume none."),
     _c("blank-line", 1, ERROR, "An empty or whitespace-only line between records.",
        "Delete the line: every line of a gold file is one record."),
+    _c("empty-file", 1, ERROR, "The file holds no record at all (zero bytes). An error, not a warning: ACES writes "
+       "one record per file in gold/ and queue/ and never an empty export, so an empty file is a document or a "
+       "whole output lost to a truncated write or a failed command, and passing it would report 'checked 0 "
+       "records' as a success.",
+       "Restore the file from version control or re-run the command that writes it; delete it if it should not "
+       "exist."),
     _c("invalid-json", 1, ERROR, "The line is not valid JSON.",
        "Fix the JSON syntax at the position the message gives (often a truncated line or a stray comma)."),
     _c("not-an-object", 1, ERROR, "The line is valid JSON but not an object.",
@@ -138,6 +144,10 @@ _ALL: tuple[Check, ...] = (
     _c("role-type-mismatch", 3, ERROR, "The role does not admit the entity type of the referenced mention or cluster "
        "(EVENT for an event).",
        "Point the argument at an entity of an admitted type, pick the right role, or fix the mention's type."),
+    _c("event-content-cycle", 3, ERROR, "An event's Content chain returns to itself: an argument points at the "
+       "event itself, or at an event whose arguments lead back to it (e1 → e2 → e1).",
+       "A statement's Content is another event, and what it reports cannot contain the statement itself: point the "
+       "Content argument at the reported event (GUIDELINES 2.2) or remove it."),
     _c("unknown-epistemic-status", 3, ERROR, "An epistemic status is not in labels.json `epistemic_statuses`.",
        "Use asserted, claimed or hypothetical (schema 1.0.0)."),
     _c("claimed-without-source", 3, ERROR, "A claimed event has no epistemic source.",
@@ -168,6 +178,16 @@ _ALL: tuple[Check, ...] = (
     _c("offset-run-mismatch", 3, ERROR, "An equal-length offset-map run maps clean characters to different raw "
        "characters.",
        "The clean text or the raw file was edited after ingest; re-ingest, or restore the raw file."),
+    _c("removal-reversed", 3, ERROR, "A `provenance.removed` range does not have raw_start < raw_end.",
+       "A removed range is [raw_start, raw_end) of the raw text, end exclusive and never empty; re-ingest the raw "
+       "file so the removals are recomputed."),
+    _c("removal-out-of-range", 3, ERROR, "A `provenance.removed` range reaches beyond the end of the raw file.",
+       "Removed ranges count code points of the UTF-8-decoded raw file; re-ingest it so they are recomputed (or "
+       "restore the raw file if it was shortened)."),
+    _c("removal-overlap", 3, ERROR, "A `provenance.removed` range overlaps a raw range the offset map keeps, or "
+       "another removed range.",
+       "Every raw character is either kept (mapped by one offset-map run) or removed once, with one reason; "
+       "re-ingest the raw file so the offset map and the removals are recomputed."),
     # -- Level 4: guidelines ---------------------------------------------------------------------------------------
     _c("span-edge-whitespace", 4, ERROR, "A span starts or ends on whitespace.",
        "Trim the span to its first and last non-space character (GUIDELINES 1.2)."),
@@ -208,14 +228,16 @@ _ALL: tuple[Check, ...] = (
     _c("annotation-status-missing", 5, WARNING, "A gold record of schema 1.2.0 or later has no "
        "`annotation_status`.",
        "Record how the document was annotated: one-pass, reviewed or adjudicated."),
-    _c("pii-ip-address", 5, ERROR, "`text` contains an IPv4 address.",
+    _c("pii-ip-address", 5, ERROR, "`text` contains an IPv4 or IPv6 address. Like every PII check it looks at the "
+       "text with digits of any script and fullwidth forms folded to ASCII (٣.٢١.٢٤٧.٧٨, info＠example.com).",
        "Remove it at ingest (a debris rule, then re-ingest) so offsets stay mapped; never edit clean text by hand."),
     _c("pii-email", 5, ERROR, "`text` contains an e-mail address.",
        "Remove or mask it at ingest and re-ingest; the corpus must not carry personal contact data."),
     _c("pii-phone", 5, ERROR, "`text` contains what looks like a phone number (international prefix or a long "
        "digit run).",
        "Remove or mask it at ingest and re-ingest; if it is not a phone number, report a false positive."),
-    _c("pii-base64-token", 5, ERROR, "`text` contains a base64 token that decodes to ASCII (a scraper's stamp).",
+    _c("pii-base64-token", 5, ERROR, "`text` contains a base64 token, standard or URL-safe, that decodes to ASCII "
+       "(a scraper's stamp).",
        "Drop the token at ingest (aces/corpus/ingest.py removes closing-line stamps) and re-ingest."),
 )  # fmt: skip
 

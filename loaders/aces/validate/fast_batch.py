@@ -14,6 +14,7 @@ from itertools import chain
 
 import numpy as np
 
+from aces.ascii_fold import fold, fold_code_points
 from aces.validate import fast_chars, level5_corpus
 from aces.validate.fast_record import Pending
 from aces.validate.level4_guidelines import edge_ok
@@ -21,12 +22,14 @@ from aces.validate.level4_guidelines import edge_ok
 # One necessary condition for every PII finder, in a single scan: the pattern starts with a class (so the regex
 # engine skips ahead fast) holding the first character of each alternative, and each alternative is implied by
 # its finder's match. A text with no match cannot have a PII finding, and the finders are not run.
+# All of it runs on the text with digits and widths folded to ASCII, as the finders do.
 _PII_HINT = re.compile(
-    r"[+\d@A-Za-z/]"
+    r"[+\d@A-Za-z/:_-]"
     r"(?:(?<=[0-9])\.[0-9]"  # IPv4: digit, dot, digit
+    r"|(?<=:)[0-9A-Fa-f]{0,4}:"  # IPv6: two colons with at most four hex digits between
     r"|(?<=@)"  # e-mail: an @
     r"|(?<=[+\d])[\d ().-]{6,}\d"  # phone: the finder's own candidate pattern
-    r"|(?<=[A-Za-z0-9+/])[A-Za-z0-9+/]{11})"  # base64: twelve characters of its alphabet in a row
+    r"|(?<=[A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{11})"  # base64: twelve characters of its alphabets in a row
 )
 
 
@@ -69,7 +72,7 @@ def check_batch(pending: list[Pending], digests: bool = False) -> tuple[np.ndarr
         fail_at(invisible[~joiner])
 
     # -- level 5: personal data, where a necessary condition of some PII finder holds
-    _personal_data(texts, joined, cps, cls, bases, ok)
+    _personal_data(texts, cps, cls, bases, ok)
 
     # -- level 4: span edges, each span inside one segment, stored texts in NFC
     counts = np.fromiter((len(item.starts) for item in pending), dtype=np.int64, count=len(pending))
@@ -129,23 +132,31 @@ def join_texts(texts: list[str]) -> tuple[str, np.ndarray]:
     return "\n".join(["", *texts, ""]), bases  # one join: the batch's text is copied once
 
 
-def _personal_data(
-    texts: list[str], joined: str, cps: np.ndarray, cls: np.ndarray, bases: np.ndarray, ok: np.ndarray
-) -> None:
+def _personal_data(texts: list[str], cps: np.ndarray, cls: np.ndarray, bases: np.ndarray, ok: np.ndarray) -> None:
     """Fail the texts with a PII finding. ``_PII_HINT`` and the finders run only on texts where one of its
-    alternatives can match, found over the joined text: an @, a digit-dot-digit, a run of eight characters a
-    phone candidate is made of, a run of twelve base64 characters."""
-    where = [np.flatnonzero(cps == 0x40)] if "@" in joined else []
+    alternatives can match, found over the joined text with digits and widths folded (one code point for one, so
+    the bases stay): an @, a digit-dot-digit, two colons with at most four hex digits between, a run of eight
+    characters a phone candidate is made of, a run of twelve base64 characters."""
+    folded = fold_code_points(cps)
+    if folded is not None:
+        cps, cls = folded, fast_chars.classes(folded)
+    where = [np.flatnonzero(cps == 0x40)]
     dots = np.flatnonzero(cps == 0x2E)  # a newline before and after every text: dots - 1 and dots + 1 exist
     digit = fast_chars.ASCII_DIGIT
     where.append(dots[((cls[dots - 1] & digit) != 0) & ((cls[dots + 1] & digit) != 0)])
+    colons = np.flatnonzero(cps == 0x3A)
+    if colons.size > 1:
+        hex_before = np.concatenate(([0], np.cumsum((cls & fast_chars.HEX) != 0)))  # hex digits before each place
+        gap = np.diff(colons) - 1
+        between = hex_before[colons[1:]] - hex_before[colons[:-1] + 1]
+        where.append(colons[:-1][(gap <= 4) & (between == gap)])
     where.append(_runs_at_least((cls & fast_chars.PHONE) != 0, 8))
     where.append(_runs_at_least((cls & fast_chars.BASE64) != 0, 12))
     hits = np.concatenate(where)
     if not hits.size:
         return
     for k in np.unique(np.searchsorted(bases, hits, side="right") - 1).tolist():
-        text = texts[k]
+        text = fold(texts[k])
         if _PII_HINT.search(text) is not None and any(find(text) for _, find, _ in level5_corpus._PII):
             ok[k] = False
 

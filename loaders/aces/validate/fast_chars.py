@@ -24,12 +24,13 @@ PUNCT = 1 << 3  # punctuation that may not sit at a span's edge (level 4)
 INVISIBLE = 1 << 4  # level 1's invisible characters (controls, bidi, zero-width)
 EMOJI = 1 << 5  # level 1's emoji characters, the ones a zero-width joiner may sit between
 ASCII_DIGIT = 1 << 6
-BASE64 = 1 << 7  # [A-Za-z0-9+/], the alphabet of a base64 token
+BASE64 = 1 << 7  # [A-Za-z0-9+/_-], the alphabets of a base64 token, standard and URL-safe
 PHONE = 1 << 8  # [\d ().+-] with \d any decimal digit, the characters of a phone-number candidate
+HEX = 1 << 9  # [0-9A-Fa-f], the digits of an IPv6 group
 _KNOWN = 1 << 15
 
 _EMOJI_CHAR = re.compile(f"[{_EMOJI}]")
-_BASE64_CHAR = re.compile(r"[A-Za-z0-9+/]")
+_BASE64_CHAR = re.compile(r"[A-Za-z0-9+/_-]")
 _PHONE_CHAR = re.compile(r"[\d ().+-]")
 _TABLE = np.zeros(0x110000, dtype=np.uint16)
 
@@ -46,6 +47,7 @@ def _bits(ch: str) -> int:
         (ASCII_DIGIT, "0" <= ch <= "9"),
         (BASE64, _BASE64_CHAR.match(ch) is not None),
         (PHONE, _PHONE_CHAR.match(ch) is not None),
+        (HEX, ch in "0123456789ABCDEFabcdef"),
     ):
         if test:
             bits |= flag

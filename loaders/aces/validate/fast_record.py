@@ -21,6 +21,8 @@ import numpy as np
 
 from aces.paths import read_raw
 from aces.schema import labels
+from aces.validate import removals
+from aces.validate.event_graph import event_cycles
 from aces.validate.level3_refs import UNANNOTATED
 
 
@@ -171,6 +173,7 @@ def check_record(
 
     # -- level 3: events (types, roles, admitted types, epistemic rule, polarity); level 4: duplicates
     triggers: set[tuple[int, int, str]] = set()
+    points_at: dict[str, list[str]] = {}  # events whose arguments point at events (for event-content-cycle)
     for ev in events_:
         roles = inv.roles.get(ev.type)
         if roles is None:
@@ -182,6 +185,8 @@ def check_record(
             if admitted is None or (arg.role, ref) in pairs:
                 return None
             pairs.add((arg.role, ref))
+            if ref in events:
+                points_at.setdefault(ev.id, []).append(ref)
             hit = mentions.get(ref) or clusters.get(ref)
             ref_type = hit.type if hit is not None else (inv.event_ref_type if ref in events else None)
             if ref_type is None or ref_type not in admitted:
@@ -201,6 +206,10 @@ def check_record(
         if key in triggers:
             return None
         triggers.add(key)
+    if points_at and event_cycles(points_at):  # (an event with no event argument is in no cycle)
+        return None
+    if not removals_ok(rec.provenance):
+        return None
 
     # -- level 3: stances
     for st in stances:
@@ -266,6 +275,17 @@ def status_and_license_ok(rec: Any, inv: Inventory) -> bool:
     return licence not in inv.attributed or getattr(prov, "attribution", msgspec.UNSET) is not msgspec.UNSET
 
 
+def removals_ok(prov: Any) -> bool:
+    """Level 3's ``check_removals`` finds nothing: removed ranges not reversed, overlapping neither kept text nor
+    one another."""
+    if not prov.removed:
+        return True
+    ranges = [(r.raw_start, r.raw_end) for r in prov.removed]
+    if removals.reversed_ranges(ranges):
+        return False
+    return not removals.overlaps(ranges, [(r0, r0 + rlen) for _, _, r0, rlen in prov.offset_map])
+
+
 def provenance_ok(rec: Any, corpus_dir: Path) -> bool:
     """Level 3's provenance: the raw file exists, has the recorded hash, and the equal-length runs of the offset
     map hold the same characters in the clean and the raw text."""
@@ -285,4 +305,4 @@ def provenance_ok(rec: Any, corpus_dir: Path) -> bool:
             return False
         if clen == rlen and text[c0 : c0 + clen] != raw_text[r0 : r0 + rlen]:
             return False
-    return True
+    return not removals.beyond([(r.raw_start, r.raw_end) for r in prov.removed], r_len)

@@ -11,7 +11,7 @@ import unicodedata
 
 import msgspec
 
-from aces.validate.findings import Sink
+from aces.validate.findings import Finding, Sink
 from aces.validate.walk import str_or_none, text_spans
 
 _BOM = b"\xef\xbb\xbf"
@@ -59,6 +59,15 @@ def parse_line(raw: bytes, sink: Sink) -> dict | None:
         return None
     sink.doc_id = str_or_none(value.get("id"))
     return value
+
+
+def check_empty(file: str, lines: int) -> list[Finding]:
+    """``empty-file`` for a file in which no line was read (zero bytes), reported at line 1."""
+    if lines:
+        return []
+    sink = Sink(file, 1)
+    sink.add("empty-file", "the file is empty (0 bytes, no record); restore it or re-run the command that writes it")
+    return sink.findings
 
 
 def _describe(ch: str) -> str:

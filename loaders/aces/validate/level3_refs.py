@@ -14,8 +14,10 @@ from bisect import bisect_right
 from functools import cache
 from pathlib import Path
 
-from aces.paths import UnsafePath, read_raw
+from aces.paths import UnsafePath, read_raw, why_unreadable
 from aces.schema import Labels, labels
+from aces.validate import removals
+from aces.validate.event_graph import event_cycles
 from aces.validate.findings import Ref, Sink
 from aces.validate.walk import COLLECTIONS, offsets, text_spans
 
@@ -443,6 +445,23 @@ class _Doc:
             if source is not None:
                 self.resolve(source, ("mention", "cluster"), eid, "epistemic source")
 
+    def check_event_cycles(self) -> None:
+        """No event's arguments lead back to it through events (a statement whose Content is itself)."""
+        events = [ev["id"] for ev in self.record["events"]]
+        if not events:
+            return
+        points_at: dict[str, list[str]] = {eid: [] for eid in events}
+        for ev in self.record["events"]:
+            points_at[ev["id"]] += [a["ref"] for a in ev["arguments"] if a["ref"] in points_at]
+        for cycle in event_cycles(points_at):
+            chain = " → ".join(cycle)
+            self.sink.add(
+                "event-content-cycle",
+                f"event {cycle[0]} leads back to itself through its arguments ({chain}); a statement cannot report "
+                "itself: point its Content at the reported event or remove the argument",
+                ann_id=cycle[0],
+            )
+
     # -- schema 1.1.0: event polarity (added with the 1.1.0 migration; values from labels.json) ----------------
     def check_event_polarities(self) -> None:
         """A polarity an event carries is one of labels.json ``event_polarities`` (level 2 keeps it out of 1.0.0)."""
@@ -464,6 +483,39 @@ class _Doc:
                 self.resolve(target["ref"], ("event",), sid, "event target")
 
     # -- provenance ----------------------------------------------------------------------------------------------
+    def check_removals(self) -> None:
+        """Removed ranges are [start, end) with start < end, and share no raw character with kept text (the raw side
+        of an offset-map run) or with one another; what they say against the raw file is ``check_provenance``'s."""
+        prov = self.record["provenance"]
+        ranges = [(int(r["raw_start"]), int(r["raw_end"])) for r in prov["removed"]]
+        if not ranges:
+            return
+        bad = removals.reversed_ranges(ranges)
+        if bad:
+            start, end = ranges[bad[0]]
+            self.sink.add(
+                "removal-reversed",
+                f"{len(bad)} removed range(s) are empty or reversed, first removed[{bad[0]}] [{start}, {end}); a "
+                "removed range is [raw_start, raw_end) with raw_start < raw_end: re-ingest to recompute the removals",
+            )
+        kept = [(int(run[2]), int(run[2]) + int(run[3])) for run in prov["offset_map"]]
+        found = removals.overlaps(ranges, kept)
+        if found:
+            i, kind, j = found[0]
+            start, end = ranges[i]
+            other = (
+                f"removed[{j}] [{ranges[j][0]}, {ranges[j][1]})"
+                if kind == removals.REMOVAL
+                else f"offset-map run {j} {[int(x) for x in prov['offset_map'][j]]} (it keeps raw [{kept[j][0]}, "
+                f"{kept[j][1]}))"
+            )
+            self.sink.add(
+                "removal-overlap",
+                f"{len(found)} removed range(s) overlap kept text or another removal, first removed[{i}] [{start}, "
+                f"{end}) overlaps {other}; every raw character is kept or removed once: re-ingest to recompute the "
+                "offset map and the removals",
+            )
+
     def check_provenance(self, corpus_dir: Path) -> None:
         prov = self.record["provenance"]
         raw_file = corpus_dir / prov["raw_path"]
@@ -473,7 +525,8 @@ class _Doc:
             self.sink.add("raw-path-unsafe", f"{err}; nothing was read: point raw_path at the file under raw/")
             return
         except OSError as err:
-            problem = "not found" if isinstance(err, FileNotFoundError) else f"cannot be read ({err.strerror})"
+            problem = why_unreadable(raw_file) or f"cannot be read ({err.strerror})"
+            problem = "not found" if problem == "does not exist" else problem
             self.sink.add(
                 "raw-file-missing",
                 f"raw file {raw_file} {problem}, so the sha256 and offset map were not checked; "
@@ -501,6 +554,15 @@ class _Doc:
                 f"{len(outside)} offset-map run(s) reach beyond the clean text ({len(self.text)}) or the raw file "
                 f"({len(raw)}), first {list(outside[0])}; re-ingest to recompute the offset map",
             )
+        beyond = removals.beyond([(int(r["raw_start"]), int(r["raw_end"])) for r in prov["removed"]], len(raw))
+        if beyond:
+            first = prov["removed"][beyond[0]]
+            self.sink.add(
+                "removal-out-of-range",
+                f"{len(beyond)} removed range(s) reach beyond the raw file ({len(raw)} code points), first "
+                f"removed[{beyond[0]}] [{first['raw_start']}, {first['raw_end']}); re-ingest to recompute the "
+                "removals, or restore the raw file if it was shortened",
+            )
         if differ:
             c0, clen, r0, rlen = (int(x) for x in differ[0])
             at = next(i for i in range(clen) if self.text[c0 + i] != raw[r0 + i])
@@ -521,8 +583,10 @@ def check_record(record: dict, sink: Sink, version: str, ids: IdIndex | None, co
     doc.check_spans()
     doc.check_mentions_and_clusters()
     doc.check_events()
+    doc.check_event_cycles()
     doc.check_event_polarities()
     doc.check_stances()
     doc.check_status_and_license()
+    doc.check_removals()
     if corpus_dir is not None:
         doc.check_provenance(corpus_dir)

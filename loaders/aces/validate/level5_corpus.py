@@ -2,17 +2,21 @@
 ones not (``check_placement``: where a file lies counts), no personal data in the text.
 
 Texts are compared after whitespace normalisation through a 16-byte digest, so memory stays O(documents).
-PII patterns are deliberately narrow (IPv4, e-mail, phone numbers with an international prefix, a leading zero
-or ten digits in a row, base64 stamps that decode to ASCII): percentages, years and counts never match.
+PII patterns are deliberately narrow (IPv4 and IPv6, e-mail, phone numbers with an international prefix, a leading
+zero or ten digits in a row, standard or URL-safe base64 stamps that decode to ASCII): percentages, years and
+counts never match. They run on the text with digits and widths folded to ASCII (``aces.ascii_fold``: ٣.٢١.٢٤٧.٧٨,
+info＠example.com), which keeps every offset, so a finding's offset is the original text's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
 
+from aces.ascii_fold import fold
 from aces.corpus.ingest import scraper_tokens
 from aces.schema import labels
 from aces.validate.findings import Ref, Sink
@@ -21,6 +25,10 @@ from aces.validate.level3_refs import UNANNOTATED, is_annotated
 # Every pattern starts with a character class so the regex engine skips ahead fast; the boundary and range
 # conditions that would need a leading look-behind are checked in Python on the (rare) candidates instead.
 _IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+# A run of hex digits, colons and dots with two colons at least, ending on a hex digit or a colon; ``ipaddress``
+# decides whether it is an IPv6 address (10:30 and 10:30:45 are not).
+_IPV6 = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:(?:[0-9A-Fa-f:.]*[0-9A-Fa-f:])?")
+_ASCII_WORD = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE_CANDIDATE = re.compile(r"[+\d][\d ().-]{6,}\d")
 _PHONE = re.compile(
@@ -115,13 +123,28 @@ def _alone(text: str, start: int, end: int, joined: frozenset[str] | str) -> boo
 
 
 def _ip_addresses(text: str) -> list[re.Match[str]]:
-    return [
+    v4 = [
         m
         for m in _IPV4.finditer(text)
         if _alone(text, m.start(), m.end(), "0123456789.")
         or (text[m.end() : m.end() + 1] == "." and _alone(text, m.start(), m.end() + 1, "0123456789"))
         if all(int(octet) <= 255 and (octet == "0" or not octet.startswith("0")) for octet in m.group().split("."))
     ]
+    if "::" not in text and text.count(":") < 7:  # every IPv6 address has a "::" or seven colons
+        return v4
+    return sorted(v4 + _ipv6_addresses(text), key=lambda m: m.start())
+
+
+def _ipv6_addresses(text: str) -> list[re.Match[str]]:
+    return [m for m in _IPV6.finditer(text) if _alone(text, m.start(), m.end(), _ASCII_WORD) and _is_ipv6(m.group())]
+
+
+def _is_ipv6(candidate: str) -> bool:
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return True
 
 
 def _emails(text: str) -> list[re.Match[str]]:
@@ -137,7 +160,7 @@ def _phones(text: str) -> list[re.Match[str]]:
 
 
 _PII: tuple[tuple[str, Callable[[str], list[re.Match[str]]], str], ...] = (
-    ("pii-ip-address", _ip_addresses, "IPv4 address(es)"),
+    ("pii-ip-address", _ip_addresses, "IP address(es)"),
     ("pii-email", _emails, "e-mail address(es)"),
     ("pii-phone", _phones, "phone number(s)"),
     ("pii-base64-token", scraper_tokens, "base64 token(s) that decode to ASCII"),
@@ -145,14 +168,17 @@ _PII: tuple[tuple[str, Callable[[str], list[re.Match[str]]], str], ...] = (
 
 
 def check_pii(record: dict, sink: Sink) -> None:
-    """One finding per kind of personal data found in the text, with the first place and a masked sample."""
+    """One finding per kind of personal data found in the text (digits and widths folded to ASCII), with the first
+    place and a masked sample of the original text."""
     text = record["text"]
+    folded = fold(text)
     for code, find, what in _PII:
-        hits = find(text)
+        hits = find(folded)
         if hits:
             first = hits[0]
             sink.add(
                 code,
-                f"text has {len(hits)} {what} (first at offset {first.start()}: {_mask(first.group())!r}); remove "
+                f"text has {len(hits)} {what} (first at offset {first.start()}: "
+                f"{_mask(text[first.start() : first.end()])!r}); remove "
                 "it at ingest (a debris rule in aces/corpus/ingest.py) and re-ingest so offsets stay mapped",
             )

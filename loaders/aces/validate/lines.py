@@ -15,7 +15,7 @@ from typing import Protocol
 from aces.validate import fast as fast_path
 from aces.validate import level2_schema, level3_refs, level4_guidelines, level5_corpus
 from aces.validate.findings import Finding, Sink
-from aces.validate.level1_file import check_text, parse_line
+from aces.validate.level1_file import check_empty, check_text, parse_line
 
 MAX_LEVEL = 5
 
@@ -135,6 +135,7 @@ class LineChecker:
                     yield from self.check_proved(raw, str(path), number, corpus_dir, clean)
                     if progress is not None:
                         progress(len(raw))
+        yield from check_empty(str(path), number)
 
 
 DOC, ID, TEXT = "doc", "id", "text"

@@ -6,10 +6,10 @@ holds the ids and text digests seen so far (for corpus-wide uniqueness), never a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from aces.paths import why_unreadable
 from aces.validate.findings import Finding, Report
 from aces.validate.level3_refs import CORPUS_FOLDERS
 from aces.validate.lines import MAX_LEVEL, LineChecker
@@ -34,13 +34,11 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
             if not found:
                 where = " and ".join(map(str, folders)) if folders else path
                 raise PathProblem(f"{where}: no *.jsonl files to validate")
-        elif path.exists():
-            found = [path]
         else:
-            raise PathProblem(f"{path}: no such file or directory")
+            found = [path]  # (a missing path or a dangling link too: why_unreadable says which)
         for file in found:
-            if not os.access(file, os.R_OK):
-                raise PathProblem(f"{file}: cannot be read (permission denied)")
+            if why := why_unreadable(file):
+                raise PathProblem(f"{file} {why}")
         out.extend(f for f in found if f not in out)
     return out
 

@@ -23,6 +23,7 @@ from typing import BinaryIO
 from aces.validate import fast as fast_path
 from aces.validate import level3_refs, level5_corpus
 from aces.validate.findings import Finding, Report, Sink
+from aces.validate.level1_file import check_empty
 from aces.validate.lines import DOC, ID, MAX_LEVEL, TEXT, LineChecker, Op
 
 CHUNK_BYTES = 4 << 20
@@ -107,6 +108,8 @@ def check_range(
                 result.lines += 1
                 _check_one(run, result, raw, clean, corpus_dir, cross_document)
         result.nbytes = pos - start
+    if start == 0 and result.lines == 0:  # the range that starts a file holds no line: the file is empty
+        result.outcomes.append(CheckedRecord(1, None, check_empty(path, 0), []))
     result.records += run.records
     return result
 

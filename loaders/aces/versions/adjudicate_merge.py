@@ -396,10 +396,11 @@ def gold_bytes(records: list[rec.Record]) -> bytes:
     return "".join(rec.to_json(r) + "\n" for r in sorted(records, key=lambda r: r.id)).encode("utf-8")
 
 
-def check_gold(data: bytes, out: Path, origins: dict[str, str]) -> list[str]:
-    """Errors of the gold file about to be written to ``out`` (all validator levels), each with its origin."""
+def check_gold(data: bytes, out: Path, origins: dict[str, str], corpus: Path | None = None) -> list[str]:
+    """Errors of the gold file about to be written to ``out`` (all validator levels), each with its origin; the
+    records' raw files are read from ``corpus``'s raw/ (default: the corpus ``out`` is in)."""
     run = Validation()
-    corpus = corpus_dir_of(out)
+    corpus = corpus or corpus_dir_of(out)
     problems = []
     for number, line in enumerate(data.splitlines(keepends=True), 1):
         for finding in run.check_line(line, str(out), number, corpus):
