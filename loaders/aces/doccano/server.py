@@ -21,12 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-<<<<<<< HEAD
-from aces.paths import cache_dir, repo_root
-=======
 from aces.doccano.state import HOST, StateError, Verdict, identify, observe, read_state, state_path, write_state
-from aces.paths import repo_root
->>>>>>> w19-ops
+from aces.paths import cache_dir, repo_root
 
 DOCCANO_VERSION = "1.8.4"
 SETUP_SCRIPT = Path("scripts") / "doccano" / "setup_server_venv.sh"
