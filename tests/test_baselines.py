@@ -4,6 +4,7 @@ results table that ``aces baselines --check`` reproduces (the slow part: it trai
 from __future__ import annotations
 
 import json
+import shutil
 
 import msgspec
 import pytest
@@ -111,3 +112,22 @@ def test_baselines_reproduce() -> None:
     """Training every baseline again gives every figure of corpus/baselines.json (seeded, CPU only)."""
     done = CliRunner().invoke(main, ["baselines", "--check"])
     assert done.exit_code == 0, done.output
+
+
+def test_the_card_shows_the_baselines_and_a_train_eval_index(tmp_path) -> None:
+    """A corpus with baselines.json gets the same table in its dataset card, and the Hub's train-eval-index."""
+    from huggingface_hub import DatasetCard
+
+    from aces.hf.build import build
+    from hf_samples import sample_records, write_corpus
+
+    corpus = write_corpus(tmp_path / "with", sample_records())
+    shutil.copyfile(corpus_dir() / RESULTS, corpus / RESULTS)
+    card = DatasetCard.load(build(corpus, tmp_path / "with" / "out").out_dir / "README.md")
+    results = json.loads((corpus / RESULTS).read_text(encoding="utf-8"))
+    assert "## Baselines" in card.text and markdown(results) in card.text
+    (index,) = card.data.train_eval_index
+    assert index["config"] == "ner" and index["splits"] == {"train_split": "train", "eval_split": "test"}
+
+    bare = write_corpus(tmp_path / "without", sample_records())
+    assert "## Baselines" not in (build(bare, tmp_path / "without" / "out").out_dir / "README.md").read_text("utf-8")

@@ -184,5 +184,11 @@ def _write(records: Sequence[Record], path: Path) -> None:
     write_jsonl(records, path)
 
 
+def read_results(corpus: Path) -> dict[str, Any] | None:
+    """The kept results of ``corpus`` (``corpus/baselines.json``), None when it has none; raises on a broken file."""
+    path = Path(corpus) / RESULTS
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 def dumps(results: dict[str, Any]) -> str:
     return json.dumps(results, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
