@@ -211,8 +211,8 @@ def records(
         arguments, pairs = [], set()
         for role, admitted in inv.roles(etype).items():
             pool = [ref for ref, t in typed_refs if t in admitted]
-            if inv.event_ref_type in admitted:
-                pool += [e for e in event_ids if e != eid]
+            if inv.event_ref_type in admitted:  # later events only: no event-content-cycle
+                pool += event_ids[event_ids.index(eid) + 1 :]
             for ref in draw(st.lists(st.sampled_from(pool), max_size=2)) if pool else []:
                 if (role, ref) not in pairs:
                     pairs.add((role, ref))

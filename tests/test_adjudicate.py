@@ -311,3 +311,13 @@ def test_any_decisions_give_a_valid_gold_or_say_why(data: st.DataObject) -> None
     assert all(origin for origin in merged.origins.values())
     problems = check_gold(gold_bytes(merged.records), Path("gold.jsonl"), merged.origins)
     assert all("(from " in p for p in problems)  # every error is traced to what produced it
+
+
+def test_a_review_entry_whose_id_is_not_a_string_is_a_usage_error(passes: tuple[Path, Path, Path]) -> None:
+    a, b, out = passes
+    run(a, b, "--out", out)
+    odd = review_file(out).with_name("odd.jsonl")
+    odd.write_text('{"id": ["adj-001/mention/1"], "decision": "a"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["adjudicate", str(a), str(b), "--out", str(out), "--decisions", str(odd)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), repr(result.exception)
+    assert f"{odd}:1: not a review entry" in result.stderr and "not a string" in result.stderr

@@ -17,11 +17,12 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aces.convert.conll import flat_spans
 from aces.corpus.splits import SPLITS
 from aces.hf.build import build
 from aces.hf.dataset import records as records_back
 from aces.hf.rows import document_row, record_from_row, to_arrow
-from aces.offsets import bio_to_spans, flat_mentions
+from aces.offsets import bio_to_spans
 from aces.record import Record, from_dict
 from aces.schema import CURRENT_VERSION, known_versions
 from hf_samples import renamed, sample_records, write_corpus
@@ -69,9 +70,10 @@ def test_documents_round_trip_through_parquet_and_datasets(drawn):
                 spans = list(zip(row["token_starts"], row["token_ends"], strict=True))
                 assert row["tokens"] == [record.text[a:b] for a, b in spans]
                 assert all(unit.start <= a < b <= unit.end for a, b in spans)
-                flat = [m for m in flat_mentions(record.entities) if unit.start <= m.start < unit.end]
+                # the token view: each flat mention on the tokens that cover it (exact when on token edges)
+                flat = [m for m in flat_spans(record) if unit.start <= m[0] < unit.end]
                 got = bio_to_spans(spans, [names[i] for i in row["ner_tags"]])
-                assert got == [(m.start, m.end, m.type) for m in flat]
+                assert got == flat
         rows = [(row["doc_id"], row["sentence_id"] or row["segment_id"]) for part in ner.values() for row in part]
         units = [(r.id, u.id) for r in drawn for u in (r.sentences if isinstance(r.sentences, tuple) else r.segments)]
         assert sorted(rows) == sorted(units)  # one row per sentence, or per segment of a record without sentences

@@ -13,6 +13,7 @@ from hypothesis import strategies as hst
 from spacy.tokens import DocBin
 from spacy.training import Corpus
 
+from aces.convert.conll import flat_spans
 from aces.convert.spacy_docbin import (
     EVENTS,
     MENTIONS,
@@ -20,6 +21,7 @@ from aces.convert.spacy_docbin import (
     STANCE,
     STANCE_TARGETS,
     ConversionError,
+    _chars,
     doc_to_record,
     docs_to_records,
     from_spacy,
@@ -56,8 +58,8 @@ def corpus_spans(records: list[Record]) -> Counter:
             out[(r.id, SEGMENTS, s.id, s.start, s.end, s.type, r.text[s.start : s.end])] += 1
         for m in r.entities:
             out[(r.id, MENTIONS, m.id, m.start, m.end, m.type, m.text)] += 1
-        for m in flat_mentions(r.entities):
-            out[(r.id, "ents", m.id, m.start, m.end, m.type, m.text)] += 1
+        for a, b, label in flat_spans(r):  # the token view: each flat mention on the tokens that cover it
+            out[(r.id, "ents", a, b, label)] += 1
         for e in r.events:
             out[(r.id, EVENTS, e.id, e.trigger.start, e.trigger.end, e.type, e.trigger.text)] += 1
         for st in r.stances:
@@ -75,10 +77,11 @@ def docbin_spans(docs: list) -> Counter:
     for doc in docs:
         rid = doc.user_data["aces"]["record"]["id"]
         for key in (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS):
-            for s in doc.spans[key]:
-                out[(rid, key, s.id_, s.start_char, s.end_char, s.label_, s.text)] += 1
+            for s in doc.spans[key]:  # exact offsets: the tokens', or kb_id_'s for an expanded span
+                a, b = _chars(s)
+                out[(rid, key, s.id_, a, b, s.label_, doc.text[a:b])] += 1
         for s in doc.ents:
-            out[(rid, "ents", s.id_, s.start_char, s.end_char, s.label_, s.text)] += 1
+            out[(rid, "ents", s.start_char, s.end_char, s.label_)] += 1
     return out
 
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
 from aces.convert.spacy_docbin import _blank_vocab, record_to_doc, words_and_spaces
-from aces.offsets import flat_mentions, record_tokens, split_at
-from aces.record import PropositionTarget, Record, from_dict
+from aces.offsets import flat_mentions, record_tokens
+from aces.record import Record, from_dict
 from aces.schema import known_versions
 from spacy_samples import clitic_record, random_records
 from strategies import records as valid_records
@@ -23,27 +23,18 @@ ENT_ATTRS = ("ENT_IOB", "ENT_TYPE", "ENT_ID", "SENT_START")
 
 
 def reference_words_and_spaces(record: Record) -> tuple[list[str], list[bool]]:
-    """The definition, one token at a time: tokens split at every span edge; a gap that is exactly one space
-    which no span starts at or ends after is the previous token's trailing space, any other gap is whitespace
-    tokens split at span edges."""
+    """The definition, one token at a time: ``record_tokens`` (no annotation plays a part); a gap that is exactly
+    one space after a token is its trailing space, any other gap is one whitespace token."""
     text = record.text
-    spans = [(s.start, s.end) for s in record.segments] + [(m.start, m.end) for m in record.entities]
-    spans += [(e.trigger.start, e.trigger.end) for e in record.events]
-    for st in record.stances:
-        spans += [(ev.start, ev.end) for ev in st.evidence]
-        if isinstance(st.target, PropositionTarget):
-            spans.append((st.target.start, st.target.end))
-    starts, ends = {a for a, _ in spans}, {b for _, b in spans}
     pieces: list[tuple[int, int]] = []
     spaces: list[bool] = []
 
     def gap(a: int, b: int) -> None:
-        if text[a:b] == " " and pieces and a not in starts and b not in ends:
+        if text[a:b] == " " and pieces:
             spaces[-1] = True
             return
-        for piece in split_at([(a, b)], starts | ends):
-            pieces.append(piece)
-            spaces.append(False)
+        pieces.append((a, b))
+        spaces.append(False)
 
     pos = 0
     for a, b in record_tokens(record):
@@ -65,13 +56,15 @@ def assert_layout_is_the_definition(record: Record) -> None:
     doc = record_to_doc(record)
     assert [t.text for t in doc] == words and [bool(t.whitespace_) for t in doc] == spaces
     expected = Doc(_blank_vocab(), words=words, spaces=spaces)
-    expected.set_ents(
-        [
-            expected.char_span(m.start, m.end, label=m.type, span_id=m.id, alignment_mode="strict")
-            for m in flat_mentions(record.entities)
-        ],
-        default="outside",
-    )
+    ents, reached, tokens = [], -1, record_tokens(record)  # each flat mention on its covering tokens (flat_spans)
+    for m in flat_mentions(record.entities):
+        covering = [i for i, (a, b) in enumerate(tokens) if b > m.start and a < m.end]
+        if covering and covering[0] > reached:
+            a, b = tokens[covering[0]][0], tokens[covering[-1]][1]
+            ents.append(expected.char_span(a, b, label=m.type, span_id=m.id, alignment_mode="strict"))
+        if covering:
+            reached = max(reached, covering[-1])
+    expected.set_ents(ents, default="outside")
     segment_starts = {s.start for s in record.segments}
     for i, token in enumerate(expected):
         token.is_sent_start = i == 0 or token.idx in segment_starts

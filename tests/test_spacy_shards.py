@@ -87,10 +87,11 @@ SPLITS = ("train", "validation", "test")
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drawn=hst.lists(hst.tuples(random_records(), hst.sampled_from(SPLITS)), min_size=1, max_size=6))
 def test_random_records_survive_a_bounded_export(drawn: list[tuple[Record, str]], tmp_path_factory) -> None:
-    records = [msgspec.structs.replace(r, split=split) for r, split in drawn]
+    records = [renamed(r, f"{r.id}-{i}", split) for i, (r, split) in enumerate(drawn)]  # an import refuses an id twice
     out = tmp_path_factory.mktemp("shards")
     to_spacy(records, out, docs_per_file=2)
-    assert from_spacy(out) == sorted(records, key=lambda r: SPLITS.index(r.split))  # stable: input order kept
+    back = from_spacy(out, validate=False)  # random_records may hold a tab, which aces validate refuses
+    assert back == sorted(records, key=lambda r: SPLITS.index(r.split))  # stable: input order kept
 
 
 def test_a_second_export_leaves_no_stale_files(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from aces.convert.spacy_docbin import from_spacy, to_spacy
 from aces.evaluate import score
 from aces.hf.dataset import load, load_arrow, load_pandas, read_corpus
+from aces.offsets import tokenize
 from aces.package import version as _package_version
 from aces.record import Record, from_json, read_jsonl, to_json
 from aces.schema import CURRENT_VERSION
@@ -25,5 +26,6 @@ __all__ = [
     "score",
     "to_json",
     "to_spacy",
+    "tokenize",
     "validate",
 ]

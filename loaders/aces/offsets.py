@@ -1,9 +1,10 @@
 """The one place where ACES code-point offsets meet other ways of counting: tokens, BIO tags and UTF-16 units.
 
-ACES offsets are ``[start, end)`` in Python code points of NFC text. Tokens come from spaCy's blank Arabic
-tokenizer, which keeps proclitics attached (``لأفغانستان``, ``و"داعش``); a gold span that starts after a
-proclitic would not fall on a token boundary and would be dropped (spaCy W030). So tokens are split at every
-span edge instead: no span is ever expanded or contracted.
+ACES offsets are ``[start, end)`` in Python code points of NFC text. Tokens are ``aces.text.clitics``: spaCy's blank
+Arabic tokenizer with proclitics split off (``ل|أفغانستان``, ``و|"|داعش``), made from the text alone: no token
+view ever looks at the annotations. A gold span whose edges fall inside a token is expanded to the tokens that
+cover it in BIO tags and ``doc.ents`` (``token_range``); the record keeps its exact offsets, and ``aces stats``
+counts how many spans that is.
 """
 
 from __future__ import annotations
@@ -24,38 +25,32 @@ TokenSpan = tuple[int, int]
 
 
 @cache
-def _tokenizer():  # spaCy is imported lazily: validating or reading records should not pay for it
-    import spacy
-
-    return spacy.blank("ar").tokenizer
-
-
-@cache
 def _bare_tokenizer():
-    """The same tokenizer on a vocabulary that computes no lexical attributes (shape, lower, like_num, ...).
+    """spaCy's blank Arabic tokenizer (the one ``aces.text.clitics`` splits further) on a vocabulary that computes no
+    lexical attributes (shape, lower, like_num, ...).
 
     Token boundaries come from the tokenizer's rules and affix patterns alone, never from those attributes, and
     ``base_bounds`` reads only offsets; spaCy computing them (in Python) for every new word was a quarter of the
     build's tokenizing time at N=10^4 (a tenth at 10^5, where fewer words are new).
     """
-    tokenizer = _tokenizer.__wrapped__()
+    import spacy
+
+    tokenizer = spacy.blank("ar").tokenizer
     tokenizer.vocab.lex_attr_getters = {}
     return tokenizer
 
 
 def base_tokens(text: str) -> list[TokenSpan]:
-    """Token spans of spaCy's blank Arabic tokenizer (whitespace dropped).
+    """Token spans of ``aces.text.clitics`` (whitespace dropped): the tokens of every ACES view (``aces.tokenize``)."""
+    starts, ends = base_bounds(text)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
-    Read from the Doc's attribute array: making a ``Token`` object per token cost more than tokenizing.
-    """
-    from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-    doc = _tokenizer()(text)
-    if not len(doc):
-        return []
-    table = doc.to_array([IDX, LENGTH, IS_SPACE])
-    kept = table[table[:, 2] == 0]
-    return list(zip(kept[:, 0].tolist(), (kept[:, 0] + kept[:, 1]).tolist(), strict=True))
+def tokenize(text: str) -> list[TokenSpan]:
+    """Token spans ``[start, end)`` of ``text`` (code points, whitespace dropped): the tokens of every ACES view,
+    from the text alone. The plain function for Hugging Face users; spaCy pipelines get the same tokens from the
+    registered tokenizer ``aces.arabic_clitics.v1``."""
+    return base_tokens(text)
 
 
 def base_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -68,6 +63,8 @@ def base_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
 def joined_bounds(texts: Sequence[str], bases: np.ndarray, joined: str) -> tuple[np.ndarray, np.ndarray]:
     """``base_bounds`` of several texts at once, in the offsets of ``joined`` (where text k starts at ``bases[k]``).
 
+    The clitic splits (``aces.text.clitics.split_table``) run once over the batch's distinct words.
+
     spaCy cuts the text into runs of whitespace and of non-whitespace before splitting affixes, so a token is
     all whitespace (``IS_SPACE``) exactly when its first character is: looked up in a table of whitespace code
     points here, cheaper than asking spaCy for ``IS_SPACE`` (a lexeme lookup per token), which the bare
@@ -75,17 +72,20 @@ def joined_bounds(texts: Sequence[str], bases: np.ndarray, joined: str) -> tuple
     over all of them (per text, their fixed cost was a fifth of the build's tokenizing time).
     """
     import numpy as np
-    from spacy.attrs import IDX, LENGTH
+    from spacy.attrs import IDX, LENGTH, ORTH
+
+    from aces.text.clitics import split_table
 
     tokenizer = _bare_tokenizer()
-    tables = [tokenizer(text).to_array([IDX, LENGTH]).reshape(-1, 2) for text in texts]
-    table = np.concatenate(tables).astype(np.int64) if tables else np.zeros((0, 2), np.int64)
-    starts = table[:, 0] + np.repeat(bases, [len(t) for t in tables])
+    tables = [tokenizer(text).to_array([IDX, LENGTH, ORTH]).reshape(-1, 3) for text in texts]
+    table = np.concatenate(tables) if tables else np.zeros((0, 3), np.uint64)
+    starts = table[:, 0].astype(np.int64) + np.repeat(bases, [len(t) for t in tables])
     points = np.frombuffer(joined.encode("utf-32-le"), "<u4")[starts]
     spaces = _whitespace()
     kept = ~spaces[np.minimum(points, len(spaces) - 1)]
-    starts = starts[kept]
-    return starts, starts + table[kept, 1]
+    rows = table[kept]
+    rows[:, 0] = starts[kept].astype(np.uint64)
+    return split_table(rows, tokenizer.vocab.strings)
 
 
 @cache
@@ -140,38 +140,55 @@ def split_at(tokens: Iterable[TokenSpan], cuts: Iterable[int]) -> list[TokenSpan
     return out
 
 
-def record_cuts(record: Record) -> set[int]:
-    """Every offset where a gold span or segment starts or ends."""
-    cuts: set[int] = set()
-    for seg in record.segments:
-        cuts.update((seg.start, seg.end))
-    for m in record.entities:
-        cuts.update((m.start, m.end))
-    for ev in record.events:
-        cuts.update((ev.trigger.start, ev.trigger.end))
-    for st in record.stances:
-        for span in st.evidence:
-            cuts.update((span.start, span.end))
-        if hasattr(st.target, "start"):
-            cuts.update((st.target.start, st.target.end))  # type: ignore[union-attr]
-    return cuts
-
-
-def cut_offsets(record: Record) -> list[int]:
-    """``record_cuts`` as a list, repeats kept (cheaper to gather; the caller sorts and drops them)."""
-    cuts = [s.start for s in record.segments] + [s.end for s in record.segments]
-    cuts += [m.start for m in record.entities] + [m.end for m in record.entities]
-    cuts += [ev.trigger.start for ev in record.events] + [ev.trigger.end for ev in record.events]
-    for st in record.stances:
-        cuts += [span.start for span in st.evidence] + [span.end for span in st.evidence]
-        if hasattr(st.target, "start"):
-            cuts += (st.target.start, st.target.end)  # type: ignore[union-attr]
-    return cuts
-
-
 def record_tokens(record: Record) -> list[TokenSpan]:
-    """Tokens of the whole text, split so every gold span and segment is a whole number of tokens."""
-    return split_at(base_tokens(record.text), record_cuts(record))
+    """Tokens of the whole text (``base_tokens``): the same with or without annotations."""
+    return base_tokens(record.text)
+
+
+def token_range(starts: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last token covering each span ``[a, b)`` (tokens sorted, non-overlapping); ``last < first`` when
+    no token does (a span of whitespace only). A span on token edges gets exactly its tokens; any other is
+    expanded to the tokens it touches."""
+    import numpy as np
+
+    first = np.searchsorted(ends, a, side="right")  # the first token ending after the span starts
+    last = np.searchsorted(starts, b, side="left") - 1  # the last token starting before it ends
+    return first, last
+
+
+def on_boundaries(starts: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each span ``[a, b)`` starts at a token start and ends at a token end."""
+    import numpy as np
+
+    i = np.minimum(np.searchsorted(starts, a), max(len(starts) - 1, 0))
+    j = np.minimum(np.searchsorted(ends, b), max(len(ends) - 1, 0))
+    if not len(starts):
+        return np.zeros(len(a), bool)
+    return (starts[i] == a) & (ends[j] == b)
+
+
+def tagged_layer(
+    starts: np.ndarray, ends: np.ndarray, owner: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ranges of the flat mention layer (``token_range``) and which mentions keep one: a mention whose tokens
+    are none (whitespace only) or reach a token an earlier mention of its record covers (two mentions inside one
+    token, once expanded) has no tags. ``owner`` is each mention's record; mentions are in record, then text order.
+    """
+    import numpy as np
+
+    first, last = token_range(starts, ends, a, b)
+    kept = last >= first
+    if len(first) > 1:
+        step = int(max(last.max(), first.max())) + 2
+        key = owner * step + np.where(kept, last + 1, 0)  # running maximum of earlier lasts, per record
+        running = np.maximum.accumulate(key)
+        before = np.empty_like(running)
+        before[0], before[1:] = -1, running[:-1]
+        new_record = np.ones(len(owner), bool)
+        new_record[1:] = owner[1:] != owner[:-1]
+        earlier_last = np.where(new_record, -1, before - owner * step - 1)
+        kept &= first > earlier_last
+    return first, last, kept
 
 
 def flat_mentions(mentions: Sequence[Mention]) -> list[Mention]:
@@ -258,20 +275,26 @@ def flat_layers(records: Sequence[Record]) -> tuple[list[Mention], np.ndarray, n
 
 
 def bio_tags(tokens: Sequence[TokenSpan], mentions: Sequence[Mention]) -> list[str]:
-    """``B-TYPE``/``I-TYPE``/``O`` per token for the flat mention layer; tokens must be split at span edges."""
+    """``B-TYPE``/``I-TYPE``/``O`` per token for the flat mention layer, each mention on the tokens that cover it
+    (``tagged_layer``: expanded when its edges fall inside tokens; untagged when it would collide)."""
+    import numpy as np
+
     tags = ["O"] * len(tokens)
-    index = {start: i for i, (start, _) in enumerate(tokens)}
-    for m in flat_mentions(mentions):
-        i = index.get(m.start)
-        if i is None:
-            raise ValueError(f"mention {m.id} starts at {m.start}, which is not a token start; split tokens first")
-        tags[i] = f"B-{m.type}"
-        i += 1
-        while i < len(tokens) and tokens[i][1] <= m.end:
-            tags[i] = f"I-{m.type}"
-            i += 1
-        if tokens[i - 1][1] != m.end:
-            raise ValueError(f"mention {m.id} ends at {m.end}, which is not a token end; split tokens first")
+    flat = flat_mentions(mentions)
+    for m in flat:
+        if m.end <= m.start or m.start < 0:
+            raise ValueError(f"mention {m.id} [{m.start}, {m.end}) is not a span; run `aces validate`")
+    if not flat or not tokens:
+        return tags
+    starts = np.array([t[0] for t in tokens], np.int64)
+    ends = np.array([t[1] for t in tokens], np.int64)
+    a = np.array([m.start for m in flat], np.int64)
+    b = np.array([m.end for m in flat], np.int64)
+    first, last, kept = tagged_layer(starts, ends, np.zeros(len(flat), np.int64), a, b)
+    for m, i, j, keep in zip(flat, first.tolist(), last.tolist(), kept.tolist(), strict=True):
+        if keep:
+            tags[i] = f"B-{m.type}"
+            tags[i + 1 : j + 1] = [f"I-{m.type}"] * (j - i)
     return tags
 
 
@@ -311,26 +334,20 @@ def tag_records(records: Sequence[Record], tag_ids: Mapping[str, int]) -> Tagged
     np.cumsum(lengths[:-1] + 1, out=bases[1:])
     joined = "\n".join(texts)
     starts, ends = joined_bounds(texts, bases, joined)
-    cuts = [cut_offsets(r) for r in records]
-    owner = np.repeat(np.arange(len(records)), [len(c) for c in cuts])
-    local = np.fromiter(itertools.chain.from_iterable(cuts), np.int64, count=len(owner))
-    inside = (local > 0) & (local < lengths[owner])  # only a cut inside its own text can split a token
-    starts, ends = split_bounds(starts, ends, np.unique(local[inside] + bases[owner[inside]]))
 
     mentions, owner, first_local, last_local = flat_layers(records)
     ids = np.full(len(starts), tag_ids["O"], np.int64)
     if not mentions:
         return TaggedTokens(joined, bases, starts, ends, ids)
-    first = np.searchsorted(starts, first_local + bases[owner])  # the token that starts the mention, if any
-    last = np.searchsorted(ends, last_local + bases[owner])  # the token that ends it, if any
-    if len(starts):
-        top = len(starts) - 1
-        bad_start = (starts[np.minimum(first, top)] != first_local + bases[owner]) | (first_local < 0)
-        bad_start |= first_local > lengths[owner]
-        bad = bad_start | (ends[np.minimum(last, top)] != last_local + bases[owner]) | (last < first)
-        bad |= last_local > lengths[owner]
-    else:
-        bad_start = bad = np.ones(len(mentions), bool)
+    bad = (first_local < 0) | (last_local <= first_local)
+    if bad.any():  # the first record bio_tags would refuse
+        k = int(np.argmax(bad))
+        m = mentions[k]
+        raise TaggingError(int(owner[k]), f"mention {m.id} [{m.start}, {m.end}) is not a span; run `aces validate`")
+    first, last, kept = tagged_layer(starts, ends, owner, first_local + bases[owner], last_local + bases[owner])
+    picked = np.flatnonzero(kept)
+    mentions = [mentions[k] for k in picked.tolist()]
+    owner, first, last = owner[picked], first[picked], last[picked]
     # Label ids looked up once per type; the first mention whose B (or needed I) label is missing, in text order
     # and B before I, is the one a lookup per mention would stop at.
     types = [m.type for m in mentions]
@@ -340,22 +357,10 @@ def tag_records(records: Sequence[Record], tag_ids: Mapping[str, int]) -> Tagged
     inner_ids = np.array([tag_ids.get(f"I-{t}", -1) for t in codes], np.int64)[code]
     has_inner = last > first
     unknown = (begin_ids < 0) | (has_inner & (inner_ids < 0))
-    missing: tuple[int, KeyError] | None = None
     if unknown.any():
         k = int(np.argmax(unknown))
-        missing = (k, KeyError(f"{'B' if begin_ids[k] < 0 else 'I'}-{types[k]}"))
+        raise TaggingError(int(owner[k]), str(KeyError(f"{'B' if begin_ids[k] < 0 else 'I'}-{types[k]}")))
     inner_ids = np.where(has_inner, inner_ids, 0)
-    if bad.any():
-        k = int(np.argmax(bad))
-        if missing is None or owner[k] <= owner[missing[0]]:  # within a record, bio_tags checks edges first
-            m = mentions[k]
-            if bad_start[k]:
-                message = f"mention {m.id} starts at {m.start}, which is not a token start; split tokens first"
-            else:
-                message = f"mention {m.id} ends at {m.end}, which is not a token end; split tokens first"
-            raise TaggingError(int(owner[k]), message)
-    if missing is not None:
-        raise TaggingError(int(owner[missing[0]]), str(missing[1]))
     inner_runs = last - first
     ids[first] = begin_ids
     ids[run_indices(first + 1, inner_runs)] = np.repeat(inner_ids, inner_runs)

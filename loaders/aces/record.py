@@ -16,6 +16,8 @@ from pathlib import Path
 
 import msgspec
 
+from aces.json_input import decode
+
 OffsetRun = tuple[int, int, int, int]
 """``[clean_start, clean_length, raw_start, raw_length]``; see ``schema/*/record.schema.json``."""
 
@@ -166,8 +168,9 @@ _encoder = msgspec.json.Encoder()
 
 
 def from_json(data: str | bytes) -> Record:
-    """Decode one JSON line into a Record (raises ``msgspec.ValidationError`` on a wrong shape)."""
-    return _decoder.decode(data)
+    """Decode one JSON line into a Record (raises ``msgspec.ValidationError`` on a wrong shape, and
+    ``msgspec.DecodeError`` on bad JSON, however deeply nested)."""
+    return decode(data, _decoder)
 
 
 def to_json(record: Record) -> str:

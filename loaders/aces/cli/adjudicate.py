@@ -8,12 +8,12 @@ do not make a valid gold (the messages say which); 2 for a usage error or unread
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from aces.json_input import loads
 from aces.versions.load import SideError, read_side
 
 EXIT_UNDECIDED = 1
@@ -46,7 +46,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 
 def _has_decisions(path: Path) -> bool:
     try:
-        return any(json.loads(line).get("decision") not in (None, "") for line in path.read_text("utf-8").splitlines())
+        return any(loads(line).get("decision") not in (None, "") for line in path.read_text("utf-8").splitlines())
     except (OSError, ValueError, AttributeError):
         return True  # unreadable or not ours: do not overwrite it either
 

@@ -81,11 +81,27 @@ def _select(corpus: Path, doc_ids: tuple[str, ...]) -> list:
     return [gold[d][0] for d in doc_ids] if doc_ids else [rec for rec, _ in gold.values()]
 
 
-def _land(text: str, corpus: Path, out: Path, apply: bool, source: str) -> None:
+_REBUILD = click.option(
+    "--rebuild-clusters",
+    is_flag=True,
+    help="Convert rows whose meta (aces_map, aces_base) is missing or damaged anyway: their clusters are rebuilt "
+    "from coref relations only and every id is new (each such document is listed). Not with --apply.",
+)
+
+
+def _no_rebuild_with_apply(apply: bool, rebuild: bool) -> None:
+    if rebuild and apply:
+        raise click.UsageError(
+            "--rebuild-clusters loses clusters and ids, so it cannot go with --apply: pull without --apply and "
+            "adjudicate the result against gold"
+        )
+
+
+def _land(text: str, corpus: Path, out: Path, apply: bool, source: str, rebuild: bool) -> None:
     from aces.doccano.land import LandError, land
 
     try:
-        result = land(text, corpus, out, apply=apply, source=source)
+        result = land(text, corpus, out, apply=apply, source=source, rebuild_clusters=rebuild)
     except LandError as err:
         click.echo(str(err), err=True)
         raise SystemExit(1) from err
@@ -96,6 +112,8 @@ def _land(text: str, corpus: Path, out: Path, apply: bool, source: str) -> None:
         f"written to {out} (diff: {out / 'diff.txt'}"
         + (f"; decisions to make: {out / 'adjudication.jsonl'})" if result.changed else ")")
     )
+    if result.rebuilt:
+        click.echo(f"{len(result.rebuilt)} document(s) rebuilt without their map, with the losses listed above")
     for doc in result.moved:
         click.echo(f"{doc}: gold changed after the push; adjudicate it ({out / 'adjudication.jsonl'})")
     for path in result.applied:
@@ -194,16 +212,21 @@ def push_cmd(project: str, doc_ids: tuple[str, ...], corpus: Path | None, url: s
 @click.option(
     "--apply", is_flag=True, help="Also replace the gold records (only if all are valid and gold is unmoved)."
 )
-def pull_cmd(project: str, corpus: Path | None, url: str | None, out: Path | None, apply: bool) -> None:
+@_REBUILD
+def pull_cmd(
+    project: str, corpus: Path | None, url: str | None, out: Path | None, apply: bool, rebuild_clusters: bool
+) -> None:
     """Export the project, convert and validate it; write records and a diff against gold (gold only with --apply)."""
     from aces.doccano.sync import SyncError, export_jsonl
 
+    _no_rebuild_with_apply(apply, rebuild_clusters)
     client = _client(url)
     try:
         text = export_jsonl(client, project)
     except SyncError as err:
         raise click.ClickException(str(err)) from err
-    _land(text, corpus or corpus_dir(), out or Path(f"doccano-{project}"), apply, f"doccano project {project!r}")
+    out = out or Path(f"doccano-{project}")
+    _land(text, corpus or corpus_dir(), out, apply, f"doccano project {project!r}", rebuild_clusters)
 
 
 @click.command("doccano")
@@ -231,10 +254,12 @@ def export_doccano(doc_ids: tuple[str, ...], corpus: Path | None, out: Path | No
 @click.option(
     "--apply", is_flag=True, help="Also replace the gold records (only if all are valid and gold is unmoved)."
 )
-def import_doccano(file: Path, corpus: Path | None, out: Path, apply: bool) -> None:
+@_REBUILD
+def import_doccano(file: Path, corpus: Path | None, out: Path, apply: bool, rebuild_clusters: bool) -> None:
     """Convert a doccano JSONL export (or import file) back to records, validated, onto the gold records."""
+    _no_rebuild_with_apply(apply, rebuild_clusters)
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise click.ClickException(f"{file} is not UTF-8 (byte {err.start}); export it again from doccano") from err
-    _land(text, corpus or corpus_dir(), out, apply, str(file))
+    _land(text, corpus or corpus_dir(), out, apply, str(file), rebuild_clusters)

@@ -46,11 +46,15 @@ def export_spacy(out_dir: Path, docs_per_file: int | None, corpus: Path | None) 
 
 
 @click.command("spacy")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSONL file to write.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 def import_spacy(source: Path, out: Path, force: bool) -> None:
-    """Read the DocBins of SOURCE (a directory from `aces export spacy`, or one .spacy file) back into records."""
+    """Read the DocBins of SOURCE (a directory from `aces export spacy`, or one .spacy file) back into records.
+
+    Every record is checked before OUT is replaced: a span or user_data field that cannot be placed, a document
+    twice, an unsafe id or a record that does not validate (levels 1-4) writes nothing and exits 1, saying where
+    (file:n [id], n = the Doc's number in its DocBin)."""
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists; pass --force to overwrite it")
     count = 0

@@ -58,6 +58,7 @@ from aces.convert.brat_conf import (
     names,
     sha256,
 )
+from aces.json_input import loads
 from aces.record import (
     Argument,
     AuthorHolder,
@@ -631,7 +632,7 @@ def _read_side(path: Path, problems: list[Problem]) -> dict | None:
     if raw is None:
         return None
     try:
-        side = json.loads(raw)
+        side = loads(raw)
     except json.JSONDecodeError as err:
         problems.append(Problem(str(path), err.lineno, ERROR, f"not valid JSON ({err.msg}); document skipped"))
         return None

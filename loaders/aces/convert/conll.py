@@ -1,9 +1,10 @@
 """The NER layer as CoNLL/BIO: one token per line, tokens exactly those of the spaCy export, offsets kept.
 
-Tokens are ``aces.offsets.record_tokens`` (spaCy's blank Arabic tokenizer split at every gold span edge), i.e. the
-non-whitespace tokens of the spaCy ``Doc`` that ``aces export spacy`` writes; tags are ``aces.offsets.bio_tags``
-(IOB2) over ``flat_mentions``: mentions cannot nest in BIO, so the outermost one wins (then the earlier one) and
-inner mentions are not in this view — every mention stays in the JSONL, BRAT and spaCy exports.
+Tokens are ``aces.offsets.record_tokens`` (``aces.text.clitics``: made from the text alone, never from the annotations),
+i.e. the non-whitespace tokens of the spaCy ``Doc`` that ``aces export spacy`` writes; tags are
+``aces.offsets.bio_tags`` (IOB2) over ``flat_mentions``, each mention on the tokens that cover it (``flat_spans``):
+mentions cannot nest in BIO, so the outermost one wins (then the earlier one) and inner mentions are not in this
+view — every mention stays in the JSONL, BRAT and spaCy exports.
 
 Layout (``columns="full"``, the default)::
 
@@ -178,5 +179,16 @@ def doc_spans(blocks: Sequence[Block]) -> dict[str, list[tuple[int, int, str]]]:
 
 
 def flat_spans(record: Record) -> list[tuple[int, int, str]]:
-    """The record's flat layer as ``(start, end, type)``: what its CoNLL blocks encode."""
-    return [(m.start, m.end, m.type) for m in flat_mentions(record.entities)]
+    """What the record's CoNLL blocks encode, as ``(start, end, type)``: each mention of the flat layer on the tokens
+    that cover it (its own offsets when its edges are token edges), left out when it covers no token or a token an
+    earlier one covers. Written token by token, as the definition the array code in ``aces.offsets`` must meet."""
+    tokens = record_tokens(record)
+    out: list[tuple[int, int, str]] = []
+    reached = -1  # index of the furthest token an earlier mention covers
+    for m in flat_mentions(record.entities):
+        covering = [i for i, (a, b) in enumerate(tokens) if b > m.start and a < m.end]
+        if covering and covering[0] > reached:
+            out.append((tokens[covering[0]][0], tokens[covering[-1]][1], m.type))
+        if covering:
+            reached = max(reached, covering[-1])
+    return out

@@ -1,12 +1,14 @@
 """Records ⇄ spaCy ``Doc``/``DocBin``, losslessly, with every gold span on token boundaries.
 
-spaCy's blank Arabic tokenizer keeps proclitics attached (``لأفغانستان``, ``و"داعش``), so ``Doc.char_span``
-returns ``None`` for a span that starts after one and training silently drops it (W030). Docs are therefore
-built from ``aces.offsets.record_tokens``: the tokenizer's output split at every gold span and segment edge.
+Tokens are ``aces.text.clitics`` (spaCy's blank Arabic tokens with proclitics split off), made from the text alone,
+exactly what ``aces.arabic_clitics.v1`` gives a trained pipeline at inference: no token knows the annotations.
+A span whose edges fall inside a token covers the tokens it touches (expanded, like ``Doc.char_span(...,
+alignment_mode="expand")``) and carries its exact ``start:end`` as ``span.kb_id_``, which the import reads back.
 
 Layout of one Doc (``doc.text == record.text`` exactly):
 
-- ``doc.ents``: the flat (non-overlapping, outermost-wins) mention layer, label = entity type;
+- ``doc.ents``: the flat (non-overlapping, outermost-wins) mention layer, label = entity type, each on its
+  covering tokens (a mention that would then collide with an earlier one is left out: ``aces.offsets.tagged_layer``);
 - ``doc.spans["mentions"]``: every mention, label = entity type, ``span.id_`` = mention id;
 - ``doc.spans["events"]``: one trigger per event, label = event type, ``span.id_`` = event id;
 - ``doc.spans["stance"]``: every evidence span, label = polarity, ``span.id_`` = stance id;
@@ -15,13 +17,20 @@ Layout of one Doc (``doc.text == record.text`` exactly):
   token is a sentence start and no other token is;
 - ``doc.user_data["aces"]``: every field that is not a span offset or span label (JSON-safe, in record
   order): the record's own fields (id, split, provenance, …), and per item the rest of it: mention ids and
-  forms, clusters, event arguments (role → ref) and epistemic status, stance holders and targets. Fields are
+  forms, clusters, event arguments (role → ref) and epistemic status, stance holders, targets and evidence
+  span counts (layout 2; layout 1 had no count, so a lost evidence span went unseen). Fields are
   copied generically, so optional fields a later schema version adds (e.g. an event's polarity) survive too,
   and an unset one has no key, so it stays unset: schema 1.2.0's ``annotation_status``, ``sentences`` and the
   provenance's ``license``, ``attribution`` and ``source_file`` are under ``["record"]``.
 
-The offsets of the annotation spans live only in the span groups, so the import reads them from there and nothing
-else: an item whose span is missing from its group (or a span with no item) is refused, never papered over.
+The offsets of the annotation spans live only in the span groups (token range, or ``kb_id_`` when the span was
+widened to whole tokens), so the import reads them from there and nothing else: an item whose span is missing from
+its group (or a span with no item), a stance with more or fewer evidence
+spans than ``user_data`` counts, a span group outside this layout, a ``doc.ents`` that is not the flat layer of the
+mentions, or a ``user_data`` key that is missing, unknown or of the wrong type is refused, never papered over. The
+file import (``read_records``) also refuses a document id that could not name a file (``aces.paths``), a document
+seen twice, and a record with any error of ``aces validate`` levels 1-4 (an unknown label, a dangling reference),
+each located as ``file:n [id]`` with ``n`` the Doc's number in its DocBin.
 Sentences (1.2.0) are the exception, kept whole in ``doc.user_data`` with their offsets, and they do not set
 ``token.is_sent_start``: a span group of them, or sentence starts from them, would need tokens split at their
 edges (two sentences may touch with no space between) and would change the layout above, where the sentence
@@ -41,8 +50,9 @@ import msgspec
 
 from aces.atomic import replace_folder, staging_folder
 from aces.gc_tuning import fewer_collections
-from aces.offsets import flat_mentions
+from aces.offsets import flat_mentions, token_range
 from aces.record import PropositionTarget, Record
+from aces.text.clitics import split_table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,7 +61,7 @@ if TYPE_CHECKING:
     from spacy.vocab import Vocab
 
 USER_DATA_KEY = "aces"
-LAYOUT = 1
+LAYOUT = 2
 """Version of the Doc layout above; bump it when the layout changes so old DocBins are refused clearly."""
 
 MENTIONS, EVENTS, STANCE, STANCE_TARGETS, SEGMENTS = "mentions", "events", "stance", "stance_targets", "segments"
@@ -78,7 +88,7 @@ def _blank_vocab() -> Vocab:
 # --- records → docs -------------------------------------------------------------------------------------------
 
 
-_TOKEN_START, _TOKEN_END, _SPAN_START, _SPAN_END, _TEXT_EDGE = 1, 2, 4, 8, 16
+_TOKEN_START, _TOKEN_END, _TEXT_EDGE = 1, 2, 16
 """Bits of the per-offset flags ``_layout`` computes: what starts or ends at each offset of the text."""
 
 
@@ -90,18 +100,16 @@ def _token_table(text: str) -> np.ndarray:
 
 
 def _layout(
-    record: Record, edges: np.ndarray, table: np.ndarray | None = None
+    record: Record, table: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int | str]]:
-    """Token starts, token ends, trailing-space flags and words of the Doc of ``record``; ``edges`` are the
-    ``[start, end)`` of every gold span and segment (``_edges``).
+    """Token starts, token ends, trailing-space flags and words of the Doc of ``record``.
 
-    Tokens are spaCy's blank Arabic tokens split at every gold span and segment edge (``aces.offsets.record_tokens``);
-    the whitespace between two tokens becomes the first one's trailing space when it is exactly one ``" "`` that
-    no span starts at or ends after, and whitespace tokens otherwise (``"\\n"`` between segments, double spaces,
-    no-break spaces), themselves split at any span edge. Computed on arrays over the text's offsets, not token by
-    token: every offset where a token or span starts or ends cuts the text, and each piece is a token unless it is
-    such a single space. A word is the tokenizer's own lexeme id where the token was not split (no string made,
-    no hash computed again), else its text.
+    Tokens are ``aces.text.clitics`` tokens of the text (``aces.offsets.record_tokens``); the whitespace between two
+    tokens becomes the first one's trailing space when it is exactly one ``" "``, and whitespace tokens otherwise
+    (``"\\n"`` between segments, double spaces, no-break spaces). Computed on arrays over the text's offsets, not
+    token by token: every offset where a token starts or ends cuts the text, and each piece is a token unless it
+    is such a single space. A word is the tokenizer's own lexeme id where spaCy's token was not split (no string
+    made, no hash computed again), else its text. Annotations play no part.
     """
     import numpy as np
 
@@ -110,35 +118,31 @@ def _layout(
     if table is None:
         table = _token_table(text)
     kept = table[table[:, 2] == 0]
-    tok_start = kept[:, 0].astype(np.int64)
-    tok_end = tok_start + kept[:, 1].astype(np.int64)
-    inside = np.clip(edges, 0, size)  # an edge outside the text is refused by _span_tokens
+    base_start = kept[:, 0].astype(np.int64)
+    base_end = base_start + kept[:, 1].astype(np.int64)
+    tok_start, tok_end = split_table(kept[:, [0, 1, 3]], _blank_vocab().strings)
     flags = np.zeros(size + 1, dtype=np.uint8)
     flags[tok_start] |= _TOKEN_START
     flags[tok_end] |= _TOKEN_END
-    flags[inside[:, 0]] |= _SPAN_START
-    flags[inside[:, 1]] |= _SPAN_END
     flags[[0, size]] |= _TEXT_EDGE
     bounds = np.flatnonzero(flags)
     a, b = bounds[:-1], bounds[1:]
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    # a gap after a token and before the next one (or the end of the text), exactly one space wide, where no span
-    # starts and after which none ends
+    # a gap after a token and before the next one (or the end of the text), exactly one space wide
     absorbed = (
         (b - a == 1)
         & (codes[a] == 32)
-        & ((flags[a] & (_TOKEN_END | _SPAN_START)) == _TOKEN_END)
+        & ((flags[a] & (_TOKEN_END | _TOKEN_START)) == _TOKEN_END)
         & ((flags[b] & (_TOKEN_START | _TEXT_EDGE)) != 0)
-        & ((flags[b] & _SPAN_END) == 0)
     )
     space_after = np.zeros(len(a), dtype=bool)
     space_after[:-1] = absorbed[1:]
     keep = ~absorbed
     starts, ends, spaces = a[keep], b[keep], space_after[keep]
-    end_at = np.zeros(size + 1, dtype=np.int64)  # the tokenizer's token starting at each offset: its end, its row
-    end_at[tok_start] = tok_end
+    end_at = np.zeros(size + 1, dtype=np.int64)  # spaCy's token starting at each offset: its end, its row
+    end_at[base_start] = base_end
     row_at = np.zeros(size + 1, dtype=np.int64)
-    row_at[tok_start] = np.arange(len(tok_start))
+    row_at[base_start] = np.arange(len(base_start))
     words: list[int | str] = kept[row_at[starts], 3].tolist() if len(kept) else [""] * len(starts)
     cut = np.flatnonzero(end_at[starts] != ends)  # tokens ending elsewhere were split (or are whitespace)
     for k, i, j in zip(cut.tolist(), starts[cut].tolist(), ends[cut].tolist(), strict=True):
@@ -148,7 +152,7 @@ def _layout(
 
 def words_and_spaces(record: Record) -> tuple[list[str], list[bool]]:
     """Words and trailing-space flags whose concatenation is ``record.text`` exactly (see ``_layout``)."""
-    starts, ends, spaces, _ = _layout(record, _edges(_items(record)))
+    starts, ends, spaces, _ = _layout(record)
     text = record.text
     return [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)], spaces.tolist()
 
@@ -167,6 +171,7 @@ def _payload(record: Record) -> dict:
     stances = []
     for st in record.stances:
         rest = _rest(st, "polarity", "evidence")
+        rest["evidence"] = len(st.evidence)  # the spans are in doc.spans["stance"]: the import checks none is lost
         if isinstance(st.target, PropositionTarget):
             rest["target"] = {"kind": PROPOSITION}  # its offsets and text are in doc.spans["stance_targets"]
         stances.append(rest)
@@ -211,10 +216,10 @@ def _edges(items: list[_Item]) -> np.ndarray:
 
 def _span_tokens(
     record: Record, items: list[_Item], edges: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> list[tuple[int, int]]:
-    """Token range ``[first, last + 1)`` of each item, from the token offsets; raises ``ConversionError`` when a
-    stored text differs from the document text or a span does not fall on token edges (which ``_layout`` rules
-    out for a span inside the text: refuse rather than drop the span)."""
+) -> list[tuple[int, int, bool]]:
+    """Token range ``[first, last + 1)`` of each item (``aces.offsets.token_range``: the tokens it touches) and
+    whether that range's characters are the item's exactly; raises ``ConversionError`` when a stored text
+    differs from the document text or a span is not a span of the text (refuse rather than drop it)."""
     import numpy as np
 
     text = record.text
@@ -225,18 +230,16 @@ def _span_tokens(
                 f"[{a}, {b}); fix the record (aces validate reports it)"
             )
     size = len(text)
-    first = np.full(size + 1, -1, dtype=np.int64)  # the token starting at each offset, the token ending at each
-    first[starts] = np.arange(len(starts))
-    last = np.full(size + 1, -1, dtype=np.int64)
-    last[ends] = np.arange(len(ends))
-    inside = np.clip(edges, 0, size)
-    i, j = first[inside[:, 0]], last[inside[:, 1]]
-    fits = (edges[:, 0] >= 0) & (edges[:, 1] <= size) & (edges[:, 0] < edges[:, 1]) & (i >= 0) & (j >= 0)
+    fits = (edges[:, 0] >= 0) & (edges[:, 1] <= size) & (edges[:, 0] < edges[:, 1])
     if not fits.all():
         k = int(np.flatnonzero(~fits)[0])
         _, a, b, _, _, _, what = items[k]
-        raise ConversionError(f"{record.id} {what}: [{a}, {b}) does not fall on token boundaries of the text")
-    return list(zip(i.tolist(), (j + 1).tolist(), strict=True))
+        raise ConversionError(f"{record.id} {what}: [{a}, {b}) is not a span of the text; run `aces validate`")
+    first, last = token_range(starts, ends, edges[:, 0], edges[:, 1])
+    last = np.maximum(last, first)  # whitespace only (between two tokens): one token, exact offsets in kb_id
+    top = len(starts) - 1
+    exact = (starts[np.minimum(first, top)] == edges[:, 0]) & (ends[np.minimum(last, top)] == edges[:, 1])
+    return list(zip(first.tolist(), (last + 1).tolist(), exact.tolist(), strict=True))
 
 
 TOKEN_ATTRS = ("SENT_START", "ENT_IOB", "ENT_TYPE", "ENT_ID")
@@ -244,24 +247,38 @@ _OUTSIDE, _INSIDE, _BEGIN = 2, 1, 3  # spaCy's ENT_IOB codes ("O", "I", "B")
 
 
 def _token_annotations(
-    record: Record, starts: np.ndarray, segment_spans: list[Span], mention_spans: list[Span]
+    record: Record, starts: np.ndarray, ends: np.ndarray, segment_spans: list[Span], mention_spans: list[Span]
 ) -> np.ndarray:
     """The ``TOKEN_ATTRS`` columns, for one ``Doc.from_array``: token 0 and each segment's first token start a
-    sentence and no other token does; ``doc.ents`` is the flat mention layer (``aces.offsets.flat_mentions``),
-    every other token outside, each entity token carrying its mention's id as ``ent_id`` (what
-    ``doc.set_ents(..., default="outside")`` sets, without its per-token Python set: a third of the Doc's time).
+    sentence and no other token does; ``doc.ents`` is the flat mention layer (``aces.offsets.flat_mentions``) on
+    the non-whitespace tokens that cover each mention (``aces.offsets.tagged_layer``, the tokens of the ``ner``
+    config and the CoNLL export), every other token outside, each entity token carrying its mention's id as
+    ``ent_id`` (what ``doc.set_ents(..., default="outside")`` sets, without its per-token Python set).
     """
     import numpy as np
+
+    from aces.offsets import _whitespace, tagged_layer
 
     sent = np.full(len(starts), -1, dtype=np.int64)
     sent[[0, *(span.start for span in segment_spans)]] = 1
     out = np.zeros((len(starts), len(TOKEN_ATTRS)), dtype=np.uint64)
     out[:, 0] = sent.astype(np.uint64)
     out[:, 1] = _OUTSIDE
+    flat = flat_mentions(record.entities)
+    if not flat:
+        return out
+    spaces = _whitespace()
+    points = np.frombuffer(record.text.encode("utf-32-le"), dtype=np.uint32)[starts]
+    words = np.flatnonzero(~spaces[np.minimum(points, len(spaces) - 1)])
+    a = np.array([m.start for m in flat], np.int64)
+    b = np.array([m.end for m in flat], np.int64)
+    first, last, kept = tagged_layer(starts[words], ends[words], np.zeros(len(flat), np.int64), a, b)
     by_id = dict(zip((m.id for m in record.entities), mention_spans, strict=True))
-    for m in flat_mentions(record.entities):
+    for m, f, g, keep in zip(flat, first.tolist(), last.tolist(), kept.tolist(), strict=True):
+        if not keep:
+            continue
         span = by_id[m.id]
-        i, j = span.start, span.end
+        i, j = int(words[f]), int(words[g]) + 1
         out[i, 1] = _BEGIN
         out[i + 1 : j, 1] = _INSIDE
         out[i:j, 2] = span.label
@@ -276,20 +293,20 @@ def record_to_doc(record: Record, vocab: Vocab | None = None, table: np.ndarray 
 
     items = _items(record)
     edges = _edges(items)
-    starts, ends, spaces, words = _layout(record, edges, table)
+    starts, ends, spaces, words = _layout(record, table)
     if vocab is not None and vocab is not _blank_vocab():  # lexeme ids are the export vocab's: give strings
         text = record.text
         words = [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
     doc = Doc(vocab or _blank_vocab(), words=words, spaces=spaces.tolist())
     groups: dict[str, list[Span]] = {key: [] for key in (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS)}
-    for (key, _, _, _, label, ann_id, _), (i, j) in zip(
+    for (key, a, b, _, label, ann_id, _), (i, j, exact) in zip(
         items, _span_tokens(record, items, edges, starts, ends), strict=True
     ):
-        groups[key].append(Span(doc, i, j, label=label, span_id=ann_id))
+        groups[key].append(Span(doc, i, j, label=label, span_id=ann_id, kb_id="" if exact else f"{a}:{b}"))
     for key, spans in groups.items():
         doc.spans[key] = spans
     if len(starts):
-        doc.from_array(TOKEN_ATTRS, _token_annotations(record, starts, groups[SEGMENTS], groups[MENTIONS]))
+        doc.from_array(TOKEN_ATTRS, _token_annotations(record, starts, ends, groups[SEGMENTS], groups[MENTIONS]))
     doc.user_data[USER_DATA_KEY] = _payload(record)
     return doc
 
@@ -341,6 +358,34 @@ def records_to_docs(records: Iterable[Record], vocab: Vocab | None = None) -> It
 # --- docs → records -------------------------------------------------------------------------------------------
 
 
+class _Keyed(msgspec.Struct):
+    """An item of ``doc.user_data['aces']`` as far as the import relies on it (its other fields are kept as are)."""
+
+    id: str
+
+
+class _Target(msgspec.Struct):
+    kind: str
+
+
+class _StanceItem(msgspec.Struct):
+    id: str
+    target: _Target
+    evidence: int  # how many evidence spans the stance has in doc.spans["stance"]
+
+
+class _Payload(msgspec.Struct, forbid_unknown_fields=True):
+    """The shape of ``doc.user_data['aces']``: a key or type that differs is reported, never a KeyError."""
+
+    layout: int
+    record: _Keyed
+    segments: list[_Keyed]
+    mentions: list[_Keyed]
+    clusters: list[dict[str, Any]]
+    events: list[_Keyed]
+    stances: list[_StanceItem]
+
+
 def _group(doc: Doc, key: str) -> list:
     return list(doc.spans[key]) if key in doc.spans else []
 
@@ -349,71 +394,133 @@ class _Spans:
     """The spans of one group by id, handed out once each, so a span without metadata or metadata without a span
     is reported instead of silently dropped."""
 
-    def __init__(self, doc: Doc, key: str, doc_id: str, many: bool = False) -> None:
-        self.key, self.doc_id = key, doc_id
+    def __init__(self, doc: Doc, key: str, problems: list[str], many: bool = False) -> None:
+        self.key, self.problems = key, problems
         self.by_id: dict[str, list] = {}
         for span in _group(doc, key):
             if span.id_ in self.by_id and not many:
-                raise ConversionError(f"{doc_id}: two spans in doc.spans[{key!r}] carry the id {span.id_!r}")
+                problems.append(f"two spans in doc.spans[{key!r}] carry the id {span.id_!r}")
             self.by_id.setdefault(span.id_, []).append(span)
 
-    def take(self, ann_id: str) -> list:
-        if ann_id not in self.by_id:
-            raise ConversionError(
-                f"{self.doc_id}: {ann_id} is in doc.user_data but has no span in doc.spans[{self.key!r}]; "
-                "the DocBin lost a span: re-export it"
+    def take(self, ann_id: str, count: int = 1) -> list:
+        """The ``count`` spans of ``ann_id``; [] (and a problem) if the group does not hold exactly that many."""
+        spans = self.by_id.pop(ann_id, [])
+        if not spans:
+            self.problems.append(
+                f"{ann_id} is in doc.user_data but has no span in doc.spans[{self.key!r}]; the DocBin lost a span: "
+                "re-export it"
             )
-        return self.by_id.pop(ann_id)
+        elif len(spans) != count:
+            self.problems.append(
+                f"{ann_id} has {len(spans)} span(s) in doc.spans[{self.key!r}] but doc.user_data says {count}; the "
+                "DocBin lost or gained a span: re-export it"
+            )
+            return []
+        return spans
 
     def done(self) -> None:
         if self.by_id:
-            raise ConversionError(
-                f"{self.doc_id}: span(s) {sorted(self.by_id)} in doc.spans[{self.key!r}] have no entry in "
-                "doc.user_data; the DocBin was edited or not written by `aces export spacy`"
+            self.problems.append(
+                f"span(s) {sorted(self.by_id)} in doc.spans[{self.key!r}] have no entry in doc.user_data; the DocBin "
+                "was edited or not written by `aces export spacy`"
             )
 
 
+def _chars(span) -> tuple[int, int]:
+    """The item's exact ``[start, end)``: its tokens' characters, or ``kb_id_`` when it was expanded to tokens."""
+    if not span.kb_id_:
+        return span.start_char, span.end_char
+    start, _, end = span.kb_id_.partition(":")
+    try:
+        a, b = int(start), int(end)
+    except ValueError:
+        raise ConversionError(f"span {span.id_!r} has kb_id {span.kb_id_!r}, not the exact offsets start:end") from None
+    if not span.start_char <= a < b <= span.end_char:
+        raise ConversionError(f"span {span.id_!r}: offsets {span.kb_id_} lie outside its tokens; re-export")
+    return a, b
+
+
 def _offsets(span) -> dict:
-    return {"start": span.start_char, "end": span.end_char, "text": span.text}
+    a, b = _chars(span)
+    return {"start": a, "end": b, "text": span.doc.text[a:b]}
 
 
-def doc_to_record(doc: Doc) -> Record:
-    """Inverse of ``record_to_doc``: offsets and labels from the span groups, the rest from ``doc.user_data``."""
+def _fail(where: str, doc_id: object, problems: list[str]) -> ConversionError:
+    """One error listing every problem of a Doc, each located (``where``: file and Doc number, and the id)."""
+    at = f"{where} [{doc_id}]" if doc_id is not None else where or "Doc"
+    return ConversionError("\n".join(f"{at}: {p}" for p in problems))
+
+
+def _payload_of(doc: Doc, where: str) -> dict:
+    """``doc.user_data['aces']``, checked against ``_Payload`` (so a missing or mistyped key is a message)."""
     meta = doc.user_data.get(USER_DATA_KEY)
     if not isinstance(meta, dict):
-        raise ConversionError(
-            "this Doc has no doc.user_data['aces']: it was not written by `aces export spacy`, or the DocBin was "
-            "saved without store_user_data=True"
+        raise _fail(
+            where,
+            None,
+            [
+                "this Doc has no doc.user_data['aces']: it was not written by `aces export spacy`, or the DocBin was "
+                "saved without store_user_data=True"
+            ],
         )
+    doc_id = meta.get("record", {}).get("id") if isinstance(meta.get("record"), dict) else None
     if meta.get("layout") != LAYOUT:
-        raise ConversionError(f"Doc layout {meta.get('layout')!r} is not {LAYOUT}; re-export with this aces version")
+        raise _fail(
+            where, doc_id, [f"Doc layout {meta.get('layout')!r} is not {LAYOUT}; re-export with this aces version"]
+        )
+    try:
+        msgspec.convert(meta, _Payload)
+    except msgspec.ValidationError as err:
+        raise _fail(where, doc_id, [f"doc.user_data['aces'] is malformed: {str(err).replace('`$', '`aces')}"]) from None
+    return meta
+
+
+_SPAN_GROUPS = (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS)
+
+
+def _record_data(doc: Doc, where: str = "") -> dict:
+    """The record of ``doc`` as builtins (not yet checked against the schema); ``ConversionError`` listing every span
+    or field that cannot be placed: a span missing from its group or without an item, an unknown span group."""
+    meta = _payload_of(doc, where)
     data = dict(meta["record"])
     rid = data["id"]
-    groups = {
-        key: _Spans(doc, key, rid, many=key == STANCE) for key in (SEGMENTS, MENTIONS, EVENTS, STANCE, STANCE_TARGETS)
-    }
+    problems: list[str] = []
+    unknown = sorted(set(doc.spans) - set(_SPAN_GROUPS))
+    if unknown:
+        problems.append(f"span group(s) {unknown} are not part of the layout: their spans would be lost")
+    groups = {key: _Spans(doc, key, problems, many=key == STANCE) for key in _SPAN_GROUPS}
     segments = []
     for seg in meta["segments"]:
-        (span,) = groups[SEGMENTS].take(seg["id"])
-        segments.append({**seg, "type": span.label_, "start": span.start_char, "end": span.end_char})
+        for span in groups[SEGMENTS].take(seg["id"]):
+            a, b = _chars(span)
+            segments.append({**seg, "type": span.label_, "start": a, "end": b})
     entities = []
     for m in meta["mentions"]:
-        (span,) = groups[MENTIONS].take(m["id"])
-        entities.append({**m, **_offsets(span), "type": span.label_})
+        for span in groups[MENTIONS].take(m["id"]):
+            entities.append({**m, **_offsets(span), "type": span.label_})
     events = []
     for e in meta["events"]:
-        (span,) = groups[EVENTS].take(e["id"])
-        events.append({**e, "type": span.label_, "trigger": _offsets(span)})
+        for span in groups[EVENTS].take(e["id"]):
+            events.append({**e, "type": span.label_, "trigger": _offsets(span)})
     stances = []
     for st in meta["stances"]:
-        spans = groups[STANCE].take(st["id"])
+        spans = groups[STANCE].take(st["id"], st["evidence"])
+        target = groups[STANCE_TARGETS].take(st["id"]) if st["target"]["kind"] == PROPOSITION else None
+        if not spans:
+            continue
+        labels = {s.label_ for s in spans}
+        if len(labels) > 1:
+            problems.append(f"the evidence spans of {st['id']} carry different polarities {sorted(labels)}")
         stance = {**st, "polarity": spans[0].label_, "evidence": [_offsets(s) for s in spans]}
-        if st["target"]["kind"] == PROPOSITION:
-            (span,) = groups[STANCE_TARGETS].take(st["id"])
-            stance["target"] = {"kind": PROPOSITION, **_offsets(span)}
+        if target and target[0].label_ != PROPOSITION:  # the label holds nothing else: an edit would be lost
+            problems.append(f"the target span of {st['id']} is labelled {target[0].label_!r}, not {PROPOSITION!r}")
+        elif target:
+            stance["target"] = {"kind": PROPOSITION, **_offsets(target[0])}
         stances.append(stance)
     for group in groups.values():
         group.done()
+    if problems:
+        raise _fail(where, rid, problems)
     data.update(
         text=doc.text,
         segments=segments,
@@ -422,15 +529,74 @@ def doc_to_record(doc: Doc) -> Record:
         events=events,
         stances=stances,
     )
+    return data
+
+
+def _to_record(doc: Doc, data: dict, where: str = "") -> Record:
+    """``data`` as a Record, refused if ``doc.ents`` is not its flat mention layer (an edit there has no place)."""
     try:
-        return msgspec.convert(data, Record)
+        record = msgspec.convert(data, Record)
     except msgspec.ValidationError as err:
-        raise ConversionError(f"{rid}: doc.user_data does not describe a record ({err})") from err
+        raise _fail(where, data["id"], [f"doc.user_data does not describe a record ({err})"]) from err
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    if ents != [(m.start, m.end, m.type) for m in flat_mentions(record.entities)]:
+        raise _fail(
+            where,
+            record.id,
+            [
+                "doc.ents is not the flat layer of doc.spans['mentions']: an edit of doc.ents would be lost; make it "
+                "in doc.spans['mentions'] (doc.ents is derived from it)"
+            ],
+        )
+    return record
+
+
+def doc_to_record(doc: Doc, where: str = "") -> Record:
+    """Inverse of ``record_to_doc``: offsets and labels from the span groups, the rest from ``doc.user_data``.
+    ``where`` (file and Doc number) prefixes every problem the ``ConversionError`` lists."""
+    return _to_record(doc, _record_data(doc, where), where)
 
 
 def docs_to_records(docs: Iterable[Doc]) -> Iterator[Record]:
     for doc in docs:
         yield doc_to_record(doc)
+
+
+class _Checked:
+    """Each Doc's record refused unless it is safe and valid: an id that is no document id (``aces.paths``), an id
+    seen before in this import, or any error of ``aces validate`` levels 1-4 (labels, references, guidelines)."""
+
+    def __init__(self, validate: bool = True) -> None:
+        from aces.validate.lines import LineChecker
+
+        self.checker = LineChecker(level=4) if validate else None
+        self.first: dict[str, str] = {}
+
+    def record(self, doc: Doc, file: Path, number: int) -> Record:
+        from aces.paths import UnsafePath, doc_file
+
+        where = f"{file}:{number}"
+        data = _record_data(doc, where)
+        rid = data["id"]
+        try:
+            doc_file(file.parent, rid, ".jsonl")
+        except UnsafePath as err:
+            raise _fail(where, None, [str(err)]) from None
+        if rid in self.first:
+            raise _fail(where, rid, [f"the document is here twice (first at {self.first[rid]})"])
+        self.first[rid] = where
+        try:
+            raw = msgspec.json.encode(data)
+        except (TypeError, msgspec.EncodeError) as err:
+            raise _fail(where, rid, [f"doc.user_data holds a value JSON cannot hold ({err})"]) from None
+        findings = self.checker.check_line(raw, str(file), number, None) if self.checker else []
+        errors = [f.human() for f in findings if f.is_error]
+        if errors:
+            raise ConversionError(
+                f"{where} [{rid}]: the record does not validate (line = the Doc's number in the DocBin)\n"
+                + "\n".join(errors)
+            )
+        return _to_record(doc, data, where)
 
 
 # --- files ----------------------------------------------------------------------------------------------------
@@ -576,18 +742,22 @@ def read_docs(path: str | Path, vocab: Vocab | None = None) -> Iterator[Doc]:
         yield from _read_docbin(file).get_docs(vocab or _blank_vocab())
 
 
-def read_records(path: str | Path) -> Iterator[Record]:
-    """Records of every DocBin at ``path``, one file at a time. Each file's Docs are read and turned into records
-    inside a vocab memory zone, so the strings they bring (span ids, new words) leave the shared vocab with
-    them: reading a large bounded export keeps memory flat, as writing it does."""
+def read_records(path: str | Path, validate: bool = True) -> Iterator[Record]:
+    """Records of every DocBin at ``path``, one file at a time, each checked (``_Checked``: a safe id, seen once,
+    valid at levels 1-4, the last skipped with ``validate=False``, for tests of the layout on records no guideline
+    allows); ``ConversionError`` on the first Doc that is not, listing all its problems. Each file's
+    Docs are read and turned into records inside a vocab memory zone, so the strings they bring (span ids, new
+    words) leave the shared vocab with them: reading a large bounded export keeps memory flat, as writing it does."""
     vocab = _blank_vocab()
+    checked = _Checked(validate)
     for file in docbin_files(path):
         docbin = _read_docbin(file)
         with vocab.memory_zone():
-            records = [doc_to_record(doc) for doc in docbin.get_docs(vocab)]
+            records = [checked.record(doc, file, n) for n, doc in enumerate(docbin.get_docs(vocab), start=1)]
         yield from records
 
 
-def from_spacy(path: str | Path) -> list[Record]:
-    """Records of every DocBin at ``path`` (a ``.spacy`` file or a directory written by ``to_spacy``)."""
-    return list(read_records(path))
+def from_spacy(path: str | Path, validate: bool = True) -> list[Record]:
+    """Records of every DocBin at ``path`` (a ``.spacy`` file or a directory written by ``to_spacy``), checked as
+    ``read_records`` checks them."""
+    return list(read_records(path, validate))

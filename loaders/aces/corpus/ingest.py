@@ -17,10 +17,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from aces.ascii_fold import fold
 from aces.corpus.splits import assign_split
 from aces.record import OffsetRun, Provenance, Record, Removal, Segment
 from aces.schema import CURRENT_VERSION
+from aces.text.ascii_fold import fold
 
 _BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])")
 _URLSAFE_TOKEN = re.compile(r"(?<![A-Za-z0-9_=-])([A-Za-z0-9_-]{12,}={0,2})(?![A-Za-z0-9_=-])")  # - and _ for + and /
@@ -80,7 +80,7 @@ def _decodes_to_ascii(token: str, urlsafe: bool = False) -> bool:
 
 
 def scraper_tokens(text: str) -> list[re.Match]:
-    """Base64 tokens (standard or URL-safe, digits and widths folded to ASCII by ``aces.ascii_fold``, which keeps
+    """Base64 tokens (standard or URL-safe, digits and widths folded to ASCII by ``aces.text.ascii_fold``, which keeps
     offsets) that decode to printable ASCII: a scraper's stamp (here, its IP address), never article text.
 
     Ingest removes them; the validator (``pii-base64-token``) reports any left in a clean text.

@@ -30,9 +30,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 import msgspec
 
+from aces.doccano.meta import (
+    AcesMap,
+    MapUnusable,
+    check_consistent,
+    empty_map,
+    first_difference,
+    pushed_sha,
+    read_map,
+    rebuild_losses,
+)
+from aces.json_input import loads
 from aces.offsets import from_utf16, to_utf16, utf16_len
 from aces.record import (
     Argument,
@@ -135,13 +147,13 @@ def record_to_row(record: Record) -> dict:
     text = record.text
     entities: list[dict] = []
     by_id: dict[str, int] = {}  # ACES span id → row-local doccano span id
-    span_map: list[list] = []
+    span_map: list[tuple[int, int, str, str]] = []
 
     def add_span(aces_id: str, start: int, end: int, label: str) -> int:
         s16, e16 = to_utf16(text, start), to_utf16(text, end)
         local = len(entities) + 1
         entities.append({"id": local, "start_offset": s16, "end_offset": e16, "label": label})
-        span_map.append([s16, e16, label, aces_id])
+        span_map.append((s16, e16, label, aces_id))
         by_id[aces_id] = local
         return local
 
@@ -188,16 +200,21 @@ def record_to_row(record: Record) -> dict:
         for i in range(2, len(st.evidence) + 1):
             relate(st.id, REL_EVIDENCE, f"{st.id}#evidence{i}")
 
-    aces_map = {
-        "schema": record.schema_version,
-        "spans": span_map,
-        "clusters": [[c.id, c.name, list(c.mentions)] for c in record.clusters],
-        "refs": [[*key, seq] for key, seq in refs.items() if any(ref != key[2] for ref in seq)],
-        "explicit_polarity": [ev.id for ev in record.events if ev.polarity == default_polarity(record.schema_version)],
-    }
+    aces_map = AcesMap(
+        schema=record.schema_version,
+        spans=span_map,
+        clusters=[(c.id, c.name, list(c.mentions)) for c in record.clusters],
+        refs=[(*key, seq) for key, seq in refs.items() if any(ref != key[2] for ref in seq)],
+        explicit_polarity=[ev.id for ev in record.events if ev.polarity == default_polarity(record.schema_version)],
+    )
     row = {"text": text, "entities": entities, "relations": relations}
-    row.update({"aces_id": record.id, "aces_base": record_sha(record), "aces_map": aces_map})
+    row.update({"aces_id": record.id, "aces_base": record_sha(record), "aces_map": _as_json_value(aces_map)})
     return row
+
+
+def _as_json_value(value: msgspec.Struct) -> dict:
+    """``value`` as the plain JSON object an export gives back (lists, never tuples), so rows compare and edit alike."""
+    return msgspec.json.decode(msgspec.json.encode(value))
 
 
 def records_to_doccano(records: Iterable[Record]) -> list[dict]:
@@ -246,7 +263,7 @@ def parse_jsonl(text: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = loads(line)
         except json.JSONDecodeError as err:
             problems.append(Problem(number, None, "", f"not valid JSON ({err.msg} at column {err.colno}); truncated?"))
             continue
@@ -257,11 +274,32 @@ def parse_jsonl(text: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
     return rows, problems
 
 
+class DoccanoSpan(msgspec.Struct):
+    """A span of an export row, as doccano writes it (other keys are ignored)."""
+
+    id: int | str
+    start_offset: int
+    end_offset: int
+    label: str
+
+
+class DoccanoRelation(msgspec.Struct):
+    """A relation of an export row, as doccano writes it."""
+
+    id: int | str
+    from_id: int | str
+    to_id: int | str
+    type: str
+
+
+_T = TypeVar("_T", DoccanoSpan, DoccanoRelation)
+
+
 @dataclass
 class _Span:
     """One doccano span of a row, after checking and converting its offsets."""
 
-    dc_id: object
+    dc_id: int | str
     start: int  # code points
     end: int
     s16: int
@@ -282,7 +320,7 @@ class _Span:
 class _Row:
     """Converts one export row onto its base record, collecting problems instead of stopping at the first."""
 
-    def __init__(self, line: int, row: dict, base: Record, problems: list[Problem]) -> None:
+    def __init__(self, line: int, row: dict, base: Record, problems: list[Problem], amap: AcesMap) -> None:
         self.line, self.row, self.base, self.problems = line, row, base, problems
         self.doc = base.id
         self.text = base.text
@@ -290,7 +328,7 @@ class _Row:
         self.lab = labels(self.version)
         self.meanings = span_labels(self.version)
         self.rel_types = set(relation_types(self.version))
-        self.map = self._aces_map()
+        self.map = amap
         self.used: dict[str, int] = defaultdict(int)  # local-id prefix → highest number seen
         for aces_id in self._known_ids():
             self._note_id(aces_id)
@@ -298,33 +336,14 @@ class _Row:
     def problem(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.line, self.doc, where, message))
 
-    def _aces_map(self) -> dict:
-        raw = self.row.get("aces_map")
-        if raw is None:
-            return {"spans": [], "clusters": [], "refs": []}
-        if isinstance(raw, str):
-            try:
-                raw = json.loads(raw)
-            except json.JSONDecodeError:
-                raw = None
-        ok = isinstance(raw, dict) and all(isinstance(raw.get(k, []), list) for k in ("spans", "clusters", "refs"))
-        if not ok:
-            self.problem("aces_map", "meta aces_map is damaged; it must be the object written by the push")
-            return {"spans": [], "clusters": [], "refs": []}
-        return raw
-
     def _known_ids(self) -> Iterable[str]:
         base = self.base
         yield from (m.id for m in base.entities)
         yield from (c.id for c in base.clusters)
         yield from (e.id for e in base.events)
         yield from (s.id for s in base.stances)
-        for entry in self.map["spans"]:
-            if len(entry) == 4:
-                yield str(entry[3])
-        for entry in self.map["clusters"]:
-            if entry:
-                yield str(entry[0])
+        yield from (aces_id for *_, aces_id in self.map.spans)
+        yield from (cid for cid, _, _ in self.map.clusters)
 
     def _note_id(self, aces_id: str) -> None:
         local = aces_id.partition(":")[2].partition("#")[0]
@@ -339,25 +358,35 @@ class _Row:
 
     # -- spans and relations
 
-    def spans(self) -> list[_Span]:
-        entities = self.row.get("entities", [])
-        if not isinstance(entities, list):
-            self.problem("entities", "entities must be a list of spans")
+    def _items(self, key: str, kind: type[_T]) -> list[_T]:
+        """The row's ``key`` list, each item typed as ``kind``; a missing list or an item of the wrong shape is a
+        problem (a missing list would silently delete every annotation of its kind)."""
+        items = self.row.get(key)
+        if not isinstance(items, list):
+            found = "missing" if key not in self.row else f"not a list but {type(items).__name__}"
+            self.problem(key, f"{key} is {found}; a doccano export always has the list (empty if there is none)")
             return []
+        out: list[_T] = []
+        for k, item in enumerate(items):
+            try:
+                out.append(msgspec.convert(item, kind))
+            except msgspec.ValidationError as err:
+                what = kind.__name__.removeprefix("Doccano").lower()
+                self.problem(f"{key}[{k}]", f"not a doccano {what}: {str(err).replace('`$', f'`{key}[{k}]')}")
+        return out
+
+    def spans(self) -> list[_Span]:
         n16 = utf16_len(self.text)
         out: list[_Span] = []
         seen: set = set()
-        for item in entities:
-            if not isinstance(item, dict):
-                self.problem("entities", f"a span must be an object, not {item!r}")
-                continue
-            dc_id, s16, e16, label = (item.get(k) for k in ("id", "start_offset", "end_offset", "label"))
+        for item in self._items("entities", DoccanoSpan):
+            dc_id, s16, e16, label = item.id, item.start_offset, item.end_offset, item.label
             where = f"span {dc_id} «{label}»"
-            if dc_id is None or dc_id in seen:
-                self.problem(where, "span id missing or repeated")
+            if dc_id in seen:
+                self.problem(where, "span id repeated")
                 continue
             seen.add(dc_id)
-            if not (isinstance(s16, int) and isinstance(e16, int) and 0 <= s16 < e16 <= n16):
+            if not 0 <= s16 < e16 <= n16:
                 self.problem(
                     where, f"offsets {s16}-{e16} are off the text (it has {n16} UTF-16 units); delete the span"
                 )
@@ -367,7 +396,7 @@ class _Row:
             except ValueError as err:
                 self.problem(where, f"{err}; move the span edge off the emoji")
                 continue
-            meaning = self.meanings.get(label) if isinstance(label, str) else None
+            meaning = self.meanings.get(label)
             if meaning is None:
                 self.problem(where, f"unknown label {label!r}; use a label of the schema {self.version} project")
                 continue
@@ -377,7 +406,7 @@ class _Row:
 
     def _identify(self, spans: list[_Span]) -> None:
         """Give each span the ACES id it was pushed with: same offsets and label first, then same offsets and kind."""
-        entries = [e for e in self.map["spans"] if isinstance(e, list) and len(e) == 4]
+        entries = self.map.spans
         free = list(range(len(entries)))
 
         def take(test) -> None:
@@ -386,29 +415,22 @@ class _Row:
                     continue
                 for k in free:
                     if test(sp, entries[k]):
-                        sp.aces_id = str(entries[k][3])
+                        sp.aces_id = entries[k][3]
                         free.remove(k)
                         break
 
-        take(lambda sp, e: [sp.s16, sp.e16, sp.label] == e[:3])
+        take(lambda sp, e: (sp.s16, sp.e16, sp.label) == e[:3])
         take(
             lambda sp, e: (
-                [sp.s16, sp.e16] == e[:2] and e[2] in self.meanings and self.meanings[e[2]].kind == sp.meaning.kind
+                (sp.s16, sp.e16) == e[:2] and e[2] in self.meanings and self.meanings[e[2]].kind == sp.meaning.kind
             )
         )
 
     def relations(self, spans: list[_Span]) -> None:
         """Attach every relation to its source span (``_Span.out``), checking both ends exist."""
-        relations = self.row.get("relations", [])
-        if not isinstance(relations, list):
-            self.problem("relations", "relations must be a list")
-            return
         by_dc = {sp.dc_id: sp for sp in spans}
-        for item in relations:
-            if not isinstance(item, dict):
-                self.problem("relations", f"a relation must be an object, not {item!r}")
-                continue
-            rid, src, dst, rtype = (item.get(k) for k in ("id", "from_id", "to_id", "type"))
+        for item in self._items("relations", DoccanoRelation):
+            rid, src, dst, rtype = item.id, item.from_id, item.to_id, item.type
             where = f"relation {rid} «{rtype}»"
             if rtype not in self.rel_types:
                 self.problem(where, f"unknown relation type {rtype!r}")
@@ -436,7 +458,7 @@ class _Row:
         mentions = [sp for sp in spans if sp.meaning.kind == "mention"]
         entities = self._merge_new([self._mention(sp) for sp in mentions], lambda m: m.start)
         clusters, cluster_of = self._clusters(mentions)
-        refs = {(str(o), str(t), str(s)): [str(r) for r in seq] for o, t, s, seq in self._ref_entries()}
+        refs = {(o, t, s): seq for o, t, s, seq in self.map.refs}
         self._ref_used: dict[tuple, int] = defaultdict(int)
         events = self._merge_new(
             [self._event(sp, refs, cluster_of) for sp in spans if sp.meaning.kind == "trigger"],
@@ -485,12 +507,9 @@ class _Row:
             if sp.meaning.kind in ("evidence", "proposition") and id(sp) not in attached:
                 self.problem(sp.where, "belongs to no stance; draw a stance relation to it or delete it")
 
-    def _ref_entries(self) -> list[list]:
-        return [e for e in self.map["refs"] if isinstance(e, list) and len(e) == 4 and isinstance(e[3], list)]
-
     def _merge_new(self, items: list, start_of) -> list:
         """Pushed items keep their order; each new one goes before the first pushed item that starts after it."""
-        pushed = {str(e[3]) for e in self.map["spans"] if isinstance(e, list) and len(e) == 4}
+        pushed = {aces_id for *_, aces_id in self.map.spans}
         old = [x for x in items if x.id in pushed]
         new = sorted((x for x in items if x.id not in pushed), key=start_of)
         out: list = []
@@ -508,7 +527,7 @@ class _Row:
         """Pushed clusters keep id, name and order; a mention whose type changed leaves its cluster; ``coref`` joins."""
         type_of = {sp.aces_id: sp.meaning.type for sp in mentions}
         order = {sp.aces_id: (sp.start, sp.end) for sp in mentions}
-        pushed = [(str(c[0]), str(c[1]), [str(m) for m in c[2]]) for c in self.map["clusters"] if len(c) == 3]
+        pushed = self.map.clusters
         parent: dict[str, str] = {m: m for m in type_of}
 
         def find(x: str) -> str:
@@ -596,7 +615,7 @@ class _Row:
         source = self._ref(eid, REL_SOURCE, sources[0], refs, cluster_of) if sources else None  # type: ignore[arg-type]
         trigger = Span(sp.start, sp.end, self.text[sp.start : sp.end])
         polarity = sp.meaning.polarity or (
-            default_polarity(self.version) if eid in self.map.get("explicit_polarity", []) else msgspec.UNSET
+            default_polarity(self.version) if eid in self.map.explicit_polarity else msgspec.UNSET
         )
         epistemic = Epistemic(sp.meaning.attr, source)
         return Event(eid, sp.meaning.type, trigger, arguments, epistemic, polarity)  # type: ignore[arg-type]
@@ -621,11 +640,46 @@ class _Row:
         return Stance(sid, holder, target, sp.meaning.type, spans)  # type: ignore[arg-type]
 
 
-def doccano_to_records(data: str | Iterable[dict], bases: Mapping[str, Record], source: str = "") -> list[Record]:
+_REFUSED = (
+    "without a whole map the clusters would dissolve into singletons and every id would be renumbered, so the row is "
+    "refused: pull from the project the push made, or pass --rebuild-clusters to convert it anyway (not with "
+    "--apply: the result is for adjudication)"
+)
+
+
+def _verify_map(row: Mapping, base: Record, amap: AcesMap) -> None:
+    """``MapUnusable`` unless the row's meta is whole: an ``aces_base``, a map that hangs together and, when gold is
+    still the record that was pushed, exactly the map the push of that record wrote."""
+    sha = pushed_sha(row)
+    meanings = span_labels(base.schema_version)
+    check_consistent(amap, meanings, {label for label, m in meanings.items() if m.kind == "mention"})
+    if sha != record_sha(base):
+        return  # gold moved since the push: the pull goes to adjudication, and --apply refuses it
+    try:
+        pushed = msgspec.convert(record_to_row(base)["aces_map"], AcesMap)
+    except ValueError:
+        return  # gold has a dangling reference, which validating the pulled record reports
+    if amap != pushed:
+        raise MapUnusable(
+            f"meta aces_map is not what the push of this gold record (unchanged since) wrote, first at "
+            f"{first_difference(amap, pushed)}: it was edited or damaged"
+        )
+
+
+def doccano_to_records(
+    data: str | Iterable[dict],
+    bases: Mapping[str, Record],
+    source: str = "",
+    *,
+    rebuild_clusters: bool = False,
+    losses: list[Problem] | None = None,
+) -> list[Record]:
     """Records from doccano JSONL (export or import format) merged onto their ``bases`` (document id → record).
 
     Each row's annotation layers replace the base's; everything else (segments, provenance, split, ...) is the
-    base's. Raises ``DoccanoFormatError`` listing every problem with its line; nothing is returned half-done.
+    base's. Raises ``DoccanoFormatError`` listing every problem with its line; nothing is returned half-done. A row
+    whose meta (``aces_map``, ``aces_base``) is missing, malformed or not what the push wrote is such a problem;
+    with ``rebuild_clusters`` it is converted without its map instead, and what that loses goes to ``losses``.
     """
     if isinstance(data, str):
         rows, problems = parse_jsonl(data)
@@ -652,14 +706,22 @@ def doccano_to_records(data: str | Iterable[dict], bases: Mapping[str, Record], 
             where = f"first difference at code point {at}" if at is not None else "a different length"
             problems.append(Problem(line, doc, "text", f"the text differs from the corpus text ({where})"))
             continue
-        amap = row.get("aces_map")
-        pushed_version = amap.get("schema") if isinstance(amap, dict) else None
-        if pushed_version not in (None, base.schema_version):
-            problems.append(
-                Problem(line, doc, "", f"pushed with schema {pushed_version}, the corpus is at {base.schema_version}")
-            )
-            continue
-        record = _Row(line, row, base, problems).convert()
+        try:
+            amap = read_map(row)
+            if amap.schema != base.schema_version:
+                problems.append(
+                    Problem(line, doc, "", f"pushed with schema {amap.schema}, the corpus is at {base.schema_version}")
+                )
+                continue
+            _verify_map(row, base, amap)
+        except MapUnusable as err:
+            if not rebuild_clusters:
+                problems.append(Problem(line, doc, "aces_map", f"{err}; {_REFUSED}"))
+                continue
+            amap = empty_map(base.schema_version)
+            if losses is not None:
+                losses.append(Problem(line, doc, "aces_map", rebuild_losses(base, str(err))))
+        record = _Row(line, row, base, problems, amap).convert()
         if record is not None:
             out.append(record)
     if problems:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aces.doccano.convert import DoccanoFormatError, doccano_to_records, parse_jsonl, record_sha
+from aces.doccano.convert import DoccanoFormatError, Problem, doccano_to_records, parse_jsonl, record_sha
 from aces.paths import doc_file, gold_files
 from aces.record import Record, read_jsonl, to_json, write_jsonl
 from aces.validate.runner import Validation
@@ -37,6 +37,7 @@ class LandResult:
     applied: list[Path] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)  # converted without their map (rebuild_clusters)
 
 
 def read_gold(corpus: Path) -> dict[str, tuple[Record, Path]]:
@@ -59,21 +60,44 @@ def _validate(records: list[Record], corpus: Path, source: str) -> tuple[list[st
     return errors, warnings
 
 
-def land(text: str, corpus: Path, out: Path, apply: bool = False, source: str = "doccano") -> LandResult:
-    """Convert ``text`` (doccano JSONL) onto the gold of ``corpus``; write to ``out`` and, if ``apply``, to gold."""
+def land(
+    text: str,
+    corpus: Path,
+    out: Path,
+    apply: bool = False,
+    source: str = "doccano",
+    rebuild_clusters: bool = False,
+) -> LandResult:
+    """Convert ``text`` (doccano JSONL) onto the gold of ``corpus``; write to ``out`` and, if ``apply``, to gold.
+
+    ``rebuild_clusters`` converts rows whose meta is damaged without it (losing clusters and ids, each such loss
+    listed in the result's warnings); it never goes with ``apply``: such a pull is for adjudication, not gold.
+    """
+    if rebuild_clusters and apply:
+        raise ValueError("rebuild_clusters loses clusters and ids: it cannot replace gold (apply)")
     gold = read_gold(corpus)
+    losses: list[Problem] = []
     try:
-        records = doccano_to_records(text, {doc: rec for doc, (rec, _) in gold.items()}, source)
+        records = doccano_to_records(
+            text,
+            {doc: rec for doc, (rec, _) in gold.items()},
+            source,
+            rebuild_clusters=rebuild_clusters,
+            losses=losses,
+        )
     except DoccanoFormatError as err:
         raise LandError(
             f"{source}: {len(err.problems)} problem(s); nothing was written", [p.human(source) for p in err.problems]
         ) from err
+    if not records:  # an empty export (or one cut before its first row) would "succeed" with nothing in it
+        raise LandError(f"{source}: no example in the export; nothing was written", ["export the project again"])
     errors, warnings = _validate(records, corpus, source)
     if errors:
         raise LandError(f"{source}: the converted records do not validate; nothing was written", errors)
     rows, _ = parse_jsonl(text)
     pushed_sha = {str(row.get("aces_id")): row.get("aces_base") for _, row in rows}
-    result = LandResult(records, warnings=warnings)
+    result = LandResult(records, warnings=[p.human(source) for p in losses] + warnings)
+    result.rebuilt = [p.doc_id for p in losses if p.doc_id]
     for record in records:
         base, _ = gold[record.id]
         if record != base:

@@ -90,6 +90,8 @@ _CODE = (
     "baselines/run.py",
     "baselines/table.py",
     "offsets.py",
+    "text/clitics.py",
+    "text/arabic_clitics.json",
     "record.py",
     "corpus/version.py",
 )

@@ -14,7 +14,7 @@ from itertools import chain
 
 import numpy as np
 
-from aces.ascii_fold import fold, fold_code_points
+from aces.text.ascii_fold import fold, fold_code_points
 from aces.validate import fast_chars, level5_corpus
 from aces.validate.fast_record import Pending
 from aces.validate.level4_guidelines import edge_ok

@@ -11,6 +11,7 @@ import unicodedata
 
 import msgspec
 
+from aces.json_input import TooDeep, decode
 from aces.validate.findings import Finding, Sink
 from aces.validate.walk import str_or_none, text_spans
 
@@ -46,12 +47,12 @@ def parse_line(raw: bytes, sink: Sink) -> dict | None:
         sink.add("blank-line", "blank line; delete it (every line of a JSONL file is one record)")
         return None
     try:
-        value = msgspec.json.decode(raw)
+        value = decode(raw)
+    except TooDeep:
+        sink.add("invalid-json", "JSON nested too deeply to read; a record is an object a few levels deep")
+        return None
     except msgspec.MsgspecError as err:
         sink.add("invalid-json", f"not valid JSON: {err}; fix the syntax (is the line truncated?)")
-        return None
-    except RecursionError:
-        sink.add("invalid-json", "JSON nested too deeply to read; a record is an object a few levels deep")
         return None
     if not isinstance(value, dict):
         kind = "null" if value is None else _JSON_TYPES.get(type(value), type(value).__name__)

@@ -4,7 +4,7 @@ ones not (``check_placement``: where a file lies counts), no personal data in th
 Texts are compared after whitespace normalisation through a 16-byte digest, so memory stays O(documents).
 PII patterns are deliberately narrow (IPv4 and IPv6, e-mail, phone numbers with an international prefix, a leading
 zero or ten digits in a row, standard or URL-safe base64 stamps that decode to ASCII): percentages, years and
-counts never match. They run on the text with digits and widths folded to ASCII (``aces.ascii_fold``: ٣.٢١.٢٤٧.٧٨,
+counts never match. They run on the text with digits and widths folded to ASCII (``aces.text.ascii_fold``: ٣.٢١.٢٤٧.٧٨,
 info＠example.com), which keeps every offset, so a finding's offset is the original text's.
 """
 
@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from aces.ascii_fold import fold
 from aces.corpus.ingest import scraper_tokens
 from aces.schema import labels
+from aces.text.ascii_fold import fold
 from aces.validate.findings import Ref, Sink
 from aces.validate.level3_refs import UNANNOTATED, is_annotated
 

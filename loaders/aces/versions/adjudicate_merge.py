@@ -24,6 +24,7 @@ from typing import Any
 import msgspec
 
 from aces import record as rec
+from aces.json_input import loads
 from aces.schema import labels
 from aces.validate.level3_refs import corpus_dir_of
 from aces.validate.runner import Validation
@@ -368,8 +369,10 @@ def read_decisions(path: Path, rv: Review) -> DecisionsRead:
         if not line.strip():
             continue
         try:
-            entry = json.loads(line)
+            entry = loads(line)
             conflict_id, value = entry["id"], entry["decision"]
+            if not isinstance(conflict_id, str):
+                raise TypeError(f"the id is {type(conflict_id).__name__}, not a string")
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise DecisionError(f'{path}:{number}: not a review entry with "id" and "decision" ({err})') from err
         if conflict_id not in by_id or entry.get("fingerprint") != entries[conflict_id]["fingerprint"]:
