@@ -62,7 +62,7 @@ def test_the_wheel_carries_the_corpus_and_the_schema(dists: dict[str, Path]) -> 
         clone = {p.relative_to(corpus).as_posix(): p.read_bytes() for p in (corpus / folder).rglob("*") if p.is_file()}
         packed = {n.removeprefix(f"{PACKAGED}/"): b for n, b in files.items() if n.startswith(f"{PACKAGED}/{folder}/")}
         assert clone and packed == clone, folder
-    for name in ("VERSION", "GUIDELINES.md", "CITATION.cff"):
+    for name in ("VERSION", "GUIDELINES.md", "CITATION.cff", "baselines.json"):
         assert files[f"{PACKAGED}/{name}"] == (corpus / name).read_bytes()
     assert files["aces/data/DATASHEET.md"] == (ROOT / "DATASHEET.md").read_bytes()
     schema = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in (ROOT / "schema").rglob("*") if p.is_file()}

@@ -49,6 +49,12 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def replace_bytes(path: Path, data: bytes) -> None:
     """Make ``path`` hold exactly ``data``, atomically; raises ``OSError`` and leaves ``path`` as it was on failure."""
     path = Path(path)
@@ -59,8 +65,8 @@ def replace_bytes(path: Path, data: bytes) -> None:
             write_all(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        # The mode the file has, or, for a new file, the one open() would give it (mkstemp makes 0600).
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

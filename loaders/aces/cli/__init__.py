@@ -8,6 +8,7 @@ import sys
 import click
 
 from aces.cli.adjudicate import adjudicate_cmd
+from aces.cli.baselines import baselines_cmd
 from aces.cli.brat import export_brat, import_brat
 from aces.cli.build import build_cmd, publish_cmd
 from aces.cli.conll import export_conll
@@ -36,7 +37,7 @@ def main() -> None:
 for command in (
     ingest_cmd, validate_cmd, checks_cmd, stats_cmd, run_cmd, build_cmd, publish_cmd, show_cmd, report_cmd,
     export_group, import_group, doccano_group, score_cmd, agree_cmd, diff_cmd, adjudicate_cmd, migrate_cmd, release_cmd,
-    sheet_group, queue_group,
+    sheet_group, queue_group, baselines_cmd,
 ):  # fmt: skip
     main.add_command(command)
 for command in (export_spacy, export_doccano, export_brat, export_conll):

@@ -9,12 +9,11 @@ and nothing overwrites an annotated document: an id already in ``gold/`` is refu
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path, PurePosixPath
 
 from aces import record as rec
+from aces.atomic import replace_bytes
 from aces.corpus.ingest import IngestError
 from aces.schema import CURRENT_VERSION, json_schema
 
@@ -41,17 +40,9 @@ def raw_target(corpus: Path, relative: str) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """``path`` holds ``data`` or what it held before: a temporary file beside it, renamed over it."""
+    """``path`` holds ``data`` or what it held before (``aces.atomic.replace_bytes``), its folder made if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_bytes(path, data)
 
 
 def keep_raw(corpus: Path, relative: str, data: bytes) -> bool:

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING
 import msgspec
 
 from aces.atomic import replace_folder, staging_folder
+from aces.baselines.run import RESULTS, read_results
 from aces.corpus.splits import SPLITS
 from aces.corpus.version import corpus_version
 from aces.gc_tuning import fewer_collections
@@ -86,6 +87,8 @@ _CODE = (
     "hf/tasks.py",
     "hf/sizes.py",
     "hf/citation.py",
+    "baselines/run.py",
+    "baselines/table.py",
     "offsets.py",
     "text/clitics.py",
     "text/arabic_clitics.json",
@@ -124,6 +127,14 @@ def data_file(config: str, split: str) -> str:
 def default_datasheet(corpus: Path) -> Path:
     """``DATASHEET.md`` beside the corpus directory (the repository root for the shipped corpus)."""
     return corpus.resolve().parent / "DATASHEET.md"
+
+
+def corpus_baselines(corpus: Path) -> dict | None:
+    """``corpus/baselines.json`` read for the card, or None; an unreadable one is a ``BuildError`` naming it."""
+    try:
+        return read_results(corpus)
+    except (OSError, ValueError) as err:
+        raise BuildError(f"{corpus / RESULTS}: cannot read it as JSON ({err}); run `aces baselines` again") from None
 
 
 def corpus_citation(corpus: Path) -> Citation | None:
@@ -243,7 +254,12 @@ def input_fingerprint(corpus: Path, datasheet: Path | None = None) -> str:
 
     for path in gold_files(corpus):
         add(f"gold/{path.name}", path.read_bytes())
-    for name, path in (("VERSION", corpus / "VERSION"), ("DATASHEET.md", datasheet), (CITATION, corpus / CITATION)):
+    for name, path in (
+        ("VERSION", corpus / "VERSION"),
+        ("DATASHEET.md", datasheet),
+        (CITATION, corpus / CITATION),
+        (RESULTS, corpus / RESULTS),
+    ):
         add(name, path.read_bytes() if path.is_file() else b"")
     for path in sorted(p for p in schema_root().rglob("*") if p.is_file() and p.suffix in {".json", ".md"}):
         add(f"schema/{path.relative_to(schema_root()).as_posix()}", path.read_bytes())
@@ -481,6 +497,7 @@ def build(
         refuse_invalid(files)
     version = corpus_version(corpus)
     citation = corpus_citation(corpus)
+    baselines = corpus_baselines(corpus)
     fingerprint = input_fingerprint(corpus, datasheet)
     entries, schema_version = scan(files)
     documents = {s: n for s in SPLITS if (n := sum(1 for e in entries if e.split == s))}
@@ -504,6 +521,7 @@ def build(
             data_files={c: {s: (data_file(c, s),) for s in documents if writers[c, s].rows} for c in hf.CONFIGS},
             terms=Terms.of((e.doc_id, e.license, e.attribution) for e in entries),
             citation=citation,
+            baselines=baselines,
         )
         summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint, {"validated": validate})
     return replace(summary, seconds=time.perf_counter() - started)

@@ -35,6 +35,7 @@ from aces.hf.build import (
     BuildError,
     BuildSummary,
     check_out_dir,
+    corpus_baselines,
     corpus_citation,
     default_datasheet,
     finish_folder,
@@ -183,6 +184,7 @@ def assemble(
             data_files=placed,
             terms=Terms.of(triple for part in parts for triple in part.terms),
             citation=corpus_citation(Path(corpus)),
+            baselines=corpus_baselines(Path(corpus)),
         )
         fingerprint = input_fingerprint(corpus, datasheet)
         summary = finish_folder(staging, out_dir, summary, datasheet, fingerprint, {"shards": len(parts)})

@@ -55,6 +55,7 @@ def card_data(summary: BuildSummary):
         task_categories=TASK_CATEGORIES,
         task_ids=TASK_IDS,
         tags=["arabic", "news", "entities", "coreference", "events", "event-extraction", "stance", "croissant"],
+        train_eval_index=train_eval_index(summary) or None,
     )
     declared = summary.declared_configs
     MetadataConfigs(
@@ -91,6 +92,23 @@ def card_data(summary: BuildSummary):
         }
     ).to_dataset_card_data(data)
     return data
+
+
+def train_eval_index(summary: BuildSummary) -> list[dict]:
+    """The Hub's ``train-eval-index``: the ``ner`` config as token classification, trained on train, scored on test
+    with seqeval (the official scorer is ``aces score``; this is the Hub's own evaluator's view)."""
+    if not {"train", "test"} <= set(summary.declared("ner")):
+        return []
+    return [
+        {
+            "config": "ner",
+            "task": "token-classification",
+            "task_id": "entity_extraction",
+            "splits": {"train_split": "train", "eval_split": "test"},
+            "col_mapping": {"tokens": "tokens", "ner_tags": "tags"},
+            "metrics": [{"type": "seqeval", "name": "seqeval"}],
+        }
+    ]
 
 
 def card_license(terms: Terms) -> str:
@@ -145,6 +163,7 @@ def render_card(summary: BuildSummary, datasheet: str | None) -> str:
         columns_section,
         labels_section,
         splits_section,
+        baselines_section,
         licence_section,
         citation_section,
         reproducibility_section,
@@ -341,6 +360,25 @@ def splits_section(summary: BuildSummary) -> list[str]:
         "The build never recomputes it, so adding documents never moves an existing one; only a written "
         "migration may. A split with no document yet is not declared. All rows of a document (its segments, "
         "events and stances) are in the document's split.",
+        "",
+    ]
+
+
+def baselines_section(summary: BuildSummary) -> list[str]:
+    """The baselines' test scores (``aces baselines``), as docs/EVALUATION.md shows them; nothing when none were run."""
+    if not summary.baselines:
+        return []
+    from aces.baselines.table import markdown
+
+    return [
+        "## Baselines",
+        "",
+        "Simple CPU-only, seeded systems trained on `train` (settings chosen on `validation`), given the test "
+        "documents without annotations, scored with the official scorer (`aces score`). The gold they are scored "
+        "against was annotated by language-model instances. Reproduce in a clone of the repository with "
+        "`aces baselines --check`.",
+        "",
+        markdown(summary.baselines),
         "",
     ]
 

@@ -56,6 +56,9 @@ class BuildSummary:
     """The licences of the documents built (the card and the Croissant file say which documents are under which)."""
     citation: Citation | None = field(default=None, repr=False)
     """How to cite the corpus (``corpus/CITATION.cff``), None when it has none: the card and Croissant file use it."""
+    baselines: dict | None = field(default=None, repr=False)
+    """The baselines' scores (``corpus/baselines.json``, written by ``aces baselines``), None when there are none:
+    the card shows them."""
     files: tuple[str, ...] = ()
     """Every file of the finished folder (set once it is in place)."""
     seconds: float = 0.0
