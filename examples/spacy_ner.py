@@ -18,6 +18,7 @@ import spacy
 from spacy.cli.train import train
 
 import aces
+import aces.text.clitics
 from aces.baselines.inputs import with_mentions
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "ner.cfg"

@@ -32,6 +32,7 @@ class SpacyNER:
         import spacy
         from spacy.cli.train import train as spacy_train
 
+        import aces.text.clitics  # noqa: F401  (registers the config's tokenizer, aces.arabic_clitics.v1)
         from aces.convert.spacy_docbin import to_spacy
 
         forms = Counter((m.type, m.form) for r in train for m in r.entities)
