@@ -18,6 +18,7 @@ def test_run_validates_builds_and_loads_every_config(tmp_path: Path) -> None:
     done = _run("--out", str(out))
     assert done.returncode == 0, done.stderr
     assert "PASSED" in done.stdout and "OK:" in done.stdout
+    assert "%|" not in done.stderr and "Generating" not in done.stderr  # no progress bar into a redirected stderr
     gold = [json.loads(line) for f in sorted((corpus_dir() / "gold").glob("*.jsonl")) for line in f.open()]
     events = {s: sum(len(r["events"]) for r in gold if r["split"] == s) for s in ("train", "validation", "test")}
     assert f"events: train {events['train']}, validation {events['validation']}, test {events['test']}" in done.stdout

@@ -5,6 +5,7 @@ It is README's first command, so it must say plainly what passed and stop at the
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -41,6 +42,10 @@ def run_cmd(corpus: Path | None, out_dir: Path | None) -> None:
     click.echo("  " + summary.format().replace("\n", "\n  "))
 
     click.echo(f"3/3 load back {summary.out_dir} with datasets.load_dataset")
+    if not sys.stderr.isatty():  # datasets draws its own progress bars: like ours, only on a terminal
+        import datasets
+
+        datasets.disable_progress_bars()
     try:
         loaded = load_back(summary.out_dir)
     except ValueError as err:
